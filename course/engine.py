@@ -34,12 +34,12 @@ def _to_float(x: object, what: str = "Value(data)") -> float:
     """Return ``x`` as a float, or raise a TypeError that says what was wrong and what to do."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         hint = ""
-        if hasattr(x, "shape"):
+        if type(x).__name__ in ("bool", "bool_"):  # Python's and NumPy's booleans
+            hint = " Use 1.0 or 0.0."
+        elif hasattr(x, "shape"):
             hint = " For a one-element array use x.item()."
         elif isinstance(x, (list, tuple)):
             hint = " Make one Value per number: [Value(v) for v in x]."
-        elif isinstance(x, bool):
-            hint = " Use 1.0 or 0.0."
         raise TypeError(
             f"{what} takes a real number (int, float or a NumPy scalar), "
             f"got {type(x).__name__} {x!r}.{hint}"
@@ -117,6 +117,11 @@ class Value:
             data = _to_float(data)
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
+        if len(children) != len(local_grads):
+            raise ValueError(
+                f"give one local gradient per child: got {len(children)} children "
+                f"and {len(local_grads)} local_grads."
+            )
         self.data = data
         self.grad = 0.0
         self.label = label
@@ -133,18 +138,23 @@ class Value:
     def __add__(self, other: Value | float) -> Value:
         other = _as_value(other)
         # d(a+b)/da = 1, d(a+b)/db = 1
-        return Value(self.data + other.data, children=(self, other), local_grads=(1.0, 1.0), op="+")
+        return Value(
+            self.data + other.data, children=(self, other), local_grads=(1.0, 1.0), op="+"
+        )
 
     def __sub__(self, other: Value | float) -> Value:
         other = _as_value(other)
         # d(a-b)/da = 1, d(a-b)/db = -1
-        return Value(self.data - other.data, children=(self, other), local_grads=(1.0, -1.0), op="-")
+        return Value(
+            self.data - other.data, children=(self, other), local_grads=(1.0, -1.0), op="-"
+        )
 
     def __mul__(self, other: Value | float) -> Value:
         other = _as_value(other)
         # d(a*b)/da = b, d(a*b)/db = a
         return Value(
-            self.data * other.data, children=(self, other), local_grads=(other.data, self.data), op="*"
+            self.data * other.data, children=(self, other), local_grads=(other.data, self.data),
+            op="*",
         )
 
     def __truediv__(self, other: Value | float) -> Value:
@@ -194,7 +204,8 @@ class Value:
 
     def log(self) -> Value:
         # d(ln a)/da = 1/a
-        return Value(_log(self.data), children=(self,), local_grads=(_div(1.0, self.data),), op="log")
+        local = _div(1.0, self.data)
+        return Value(_log(self.data), children=(self,), local_grads=(local,), op="log")
 
     def tanh(self) -> Value:
         t = math.tanh(self.data)  # math.tanh saturates at +-1, it never overflows
@@ -304,6 +315,12 @@ def weighted_sum(weights: list[Value], inputs: list[Value | float], bias: Value 
             f"weighted_sum needs one weight per input: got {len(weights)} weights "
             f"and {len(inputs)} inputs."
         )
+    for w in weights:
+        if not isinstance(w, Value):
+            raise TypeError(
+                f"weighted_sum's weights must be Values (they are what gets a gradient), "
+                f"got {type(w).__name__} {w!r}."
+            )
     inputs = [_as_value(x) for x in inputs]
     bias = _as_value(bias)
     total = bias.data

@@ -168,6 +168,14 @@ def test_weighted_sum_accepts_plain_numbers_and_checks_lengths():
     assert out.op == "w·x+b" and len(out.children) == 5
     with pytest.raises(ValueError, match="one weight per input: got 2 weights and 3 inputs"):
         weighted_sum(w, [1.0, 2.0, 3.0], 0.0)
+    with pytest.raises(TypeError, match="weights must be Values .* got float 2.0"):
+        weighted_sum([2.0], [1.0], 0.0)
+
+
+def test_children_and_local_grads_must_pair_up():
+    a = Value(1.0)
+    with pytest.raises(ValueError, match="one local gradient per child: got 1 children and 0"):
+        Value(2.0, children=(a,), local_grads=())
 
 
 # --- reuse and accumulation ----------------------------------------------------------------------
@@ -370,6 +378,8 @@ def test_bad_operands_are_clear_type_errors():
         None * Value(1.0)
     with pytest.raises(TypeError, match=r"The exponent of \*\* takes a real number.*got str"):
         Value(2.0) ** "2"
+    with pytest.raises(TypeError, match=r"got bool np\.True_\. Use 1\.0 or 0\.0"):
+        Value(np.True_)
     with pytest.raises(TypeError, match="label must be a str, got int"):
         Value(1.0, label=3)
 

@@ -1,0 +1,497 @@
+"""Graph drawings and training plots: what they show, that they are deterministic, and errors."""
+
+import math
+import re
+import warnings
+from io import BytesIO
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")  # draw to memory, no window
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from course.engine import Value  # noqa: E402
+from course.graph import HIGHLIGHT, INPUT_FILL, NO_BACKWARD_NOTE, PARAMETER_FILL  # noqa: E402
+from course.viz import (  # noqa: E402
+    backward_steps,
+    draw_backward_step,
+    draw_graph,
+    largest_stable_lr,
+    plot_decision_boundary,
+    plot_loss,
+    plot_lr_finder,
+    plot_single_weight,
+)
+
+# --- expressions used by several tests ---------------------------------------------------------
+
+
+def abc():
+    """d = a*b + c, with its leaves."""
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    return d, (a, b, c)
+
+
+def reuse():
+    """c = b + b with b = a + a: a node used twice, through a node used twice."""
+    a = Value(3.0, label="a")
+    b = a + a
+    c = b + b
+    return c
+
+
+def neuron():
+    """o = tanh(x1*w1 + x2*w2 + b), the classic single neuron."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.88, label="b")
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+def shared_input():
+    """y = a*2 + a: a reaches the output along two different paths."""
+    a = Value(1.5, label="a")
+    return a * 2 + a
+
+
+def value_nodes(source: str) -> list[str]:
+    return re.findall(r"^\s*(v\d+) \[", source, flags=re.MULTILINE)
+
+
+def op_nodes(source: str) -> list[str]:
+    return re.findall(r"^\s*(op\d+) \[", source, flags=re.MULTILINE)
+
+
+def edges(source: str) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*(\w+) -> (\w+)", source, flags=re.MULTILINE)
+
+
+def node_line(source: str, name: str) -> str:
+    return next(line for line in source.splitlines() if line.strip().startswith(f"{name} ["))
+
+
+# --- draw_graph -------------------------------------------------------------------------------
+
+
+def test_the_same_expression_draws_the_same_svg_every_time():
+    first, _ = abc()
+    second, _ = abc()
+    first.backward()
+    second.backward()
+    assert draw_graph(first).pipe(format="svg") == draw_graph(second).pipe(format="svg")
+
+
+def test_a_times_b_plus_c_has_five_values_two_operations_six_edges():
+    d, _ = abc()
+    source = draw_graph(d).source
+    assert value_nodes(source) == ["v0", "v1", "v2", "v3", "v4"]
+    assert op_nodes(source) == ["op2", "op4"]
+    assert edges(source) == [
+        ("v0", "op2"), ("v1", "op2"), ("op2", "v2"),  # a, b -> * -> e
+        ("v2", "op4"), ("v3", "op4"), ("op4", "v4"),  # e, c -> + -> d
+    ]
+
+
+def test_a_value_used_twice_draws_two_edges():
+    a = Value(3.0, label="a")
+    source = draw_graph(a + a).source
+    assert edges(source) == [("v0", "op1"), ("v0", "op1"), ("op1", "v1")]
+
+
+def test_nodes_show_label_data_grad_and_the_operation():
+    d, _ = abc()
+    d.backward()
+    source = draw_graph(d).source
+    a_box = node_line(source, "v0")
+    assert "<b>a</b>" in a_box and "data 2<" in a_box and "grad -3<" in a_box
+    assert 'label="*"' in node_line(source, "op2")
+    assert 'label="+"' in node_line(source, "op4")
+    assert "output" in node_line(source, "v4")  # the root is marked
+    assert "output" not in node_line(source, "v2")
+
+
+def test_numbers_have_four_significant_digits():
+    x = Value(1 / 3, label="x")
+    source = draw_graph(x * 1.0).source
+    assert "data 0.3333<" in source
+
+
+def test_operation_names_come_from_the_engine():
+    x = Value(0.5, label="x")
+    source = draw_graph((x**2).tanh()).source
+    assert 'label="**2"' in source and 'label=tanh' in source
+
+
+def test_parameters_inputs_and_computed_values_are_coloured_differently():
+    d, (a, b, c) = abc()
+    d.backward()
+    source = draw_graph(d, params=[a, b]).source
+    assert PARAMETER_FILL in node_line(source, "v0")  # a
+    assert PARAMETER_FILL in node_line(source, "v1")  # b
+    assert INPUT_FILL in node_line(source, "v3")  # c
+    e_box = node_line(source, "v2")
+    assert PARAMETER_FILL not in e_box and INPUT_FILL not in e_box
+    assert "parameter" in source and "input / constant" in source and "computed" in source
+
+
+def test_without_params_the_legend_says_how_to_mark_them():
+    d, _ = abc()
+    assert "pass params= to mark parameters" in draw_graph(d).source
+
+
+def test_the_title_appears_in_the_caption():
+    d, _ = abc()
+    assert "<b>d = a*b + c</b>" in draw_graph(d, title="d = a*b + c").source
+
+
+def test_a_note_says_no_backward_pass_has_run_until_one_has():
+    d, _ = abc()
+    assert NO_BACKWARD_NOTE in draw_graph(d).source
+    d.backward()
+    assert NO_BACKWARD_NOTE not in draw_graph(d).source
+
+
+def test_top_to_bottom_drawing():
+    d, _ = abc()
+    assert "rankdir=TB" in draw_graph(d, rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_graph(d, rankdir="sideways")
+
+
+def test_too_many_nodes_raises_with_the_count_and_what_to_do():
+    x = Value(1.0)
+    for _ in range(100):
+        x = x * 1.0  # each step adds the product and the constant 1.0: 201 Values in all
+    with pytest.raises(ValueError, match="max_nodes") as error:
+        draw_graph(x)
+    message = str(error.value)
+    assert "201 Values" in message and "max_nodes=150" in message and "max_nodes=201" in message
+    assert "smaller piece" in message
+    assert len(value_nodes(draw_graph(x, max_nodes=201).source)) == 201
+
+
+def test_drawing_something_else_than_a_value_raises_type_error():
+    with pytest.raises(TypeError, match="Expected a Value.*float.*plain number"):
+        draw_graph(3.0)
+    with pytest.raises(TypeError, match="pick one"):
+        draw_graph([Value(1.0)])
+    with pytest.raises(TypeError, match="params must be Values"):
+        draw_graph(Value(1.0), params=[1.0])
+
+
+def test_graphviz_prints_no_warnings(capfd):
+    d, (a, b, _) = abc()
+    draw_graph(d, params=[a, b], title="t").pipe(format="svg")
+    steps = backward_steps(d)
+    draw_backward_step(d, steps, 1).pipe(format="svg")
+    assert capfd.readouterr().err == ""
+
+
+# --- backward_steps ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("build", [lambda: abc()[0], reuse, neuron, shared_input])
+def test_replayed_grads_end_equal_to_a_real_backward_pass(build):
+    replayed = build()
+    steps = backward_steps(replayed)
+    real = build()
+    real.backward()
+    expected = tuple(node.grad for node in real.topological_order())
+    assert steps[-1].grads == expected
+
+
+def test_first_step_is_the_root_with_grad_one_and_last_is_a_leaf():
+    d, _ = abc()
+    steps = backward_steps(d)
+    order = d.topological_order()
+    assert len(steps) == len(order)
+    assert steps[0].node == len(order) - 1 and steps[0].grads[-1] == 1.0
+    assert steps[0].grads == (None, None, 1.0, 1.0, 1.0)  # a, b: nothing arrived yet
+    assert order[steps[-1].node].children == () and steps[-1].flows == ()
+
+
+def test_steps_go_in_reverse_topological_order():
+    steps = backward_steps(neuron())
+    assert [step.node for step in steps] == list(reversed(range(len(steps))))
+
+
+def test_each_flow_is_local_grad_times_the_nodes_grad():
+    d, _ = abc()
+    order = d.topological_order()
+    for step in backward_steps(d):
+        node = order[step.node]
+        assert [flow.child for flow in step.flows] == [order.index(c) for c in node.children]
+        for flow in step.flows:
+            assert flow.local_grad == node.local_grads[flow.slot]
+            assert flow.upstream == step.grads[step.node]
+            assert flow.contribution == flow.local_grad * flow.upstream
+
+
+def test_a_node_used_twice_receives_two_flows_in_one_step():
+    c = reuse()  # order: a, b, c
+    steps = backward_steps(c)
+    assert [(f.child, f.slot, f.contribution) for f in steps[0].flows] == [(1, 0, 1.0), (1, 1, 1.0)]
+    assert steps[0].grads == (None, 2.0, 1.0)
+    assert steps[1].grads == (4.0, 2.0, 1.0)
+
+
+def test_a_grad_is_final_once_every_node_using_it_has_been_processed():
+    y = shared_input()  # order: a, 2, a*2, y;  y uses a*2 and a;  a*2 uses a and 2
+    steps = backward_steps(y)
+    assert steps[0].grads == (1.0, None, 1.0, 1.0)
+    assert steps[0].final == (False, False, True, True)  # a still waits for a*2
+    assert steps[1].grads == (3.0, 1.5, 1.0, 1.0)
+    assert steps[1].final == (True, True, True, True)
+
+
+def test_backward_steps_leaves_the_real_grads_alone():
+    d, leaves = abc()
+    backward_steps(d)
+    assert all(node.grad == 0.0 for node in d.topological_order())
+    d.backward()
+    before = [node.grad for node in d.topological_order()]
+    backward_steps(d)
+    assert [node.grad for node in d.topological_order()] == before
+
+
+def test_a_single_leaf_has_one_step():
+    x = Value(4.0)
+    (step,) = backward_steps(x)
+    assert step.node == 0 and step.grads == (1.0,) and step.final == (True,) and step.flows == ()
+
+
+# --- draw_backward_step -----------------------------------------------------------------------
+
+
+def test_the_step_drawing_highlights_the_current_node_and_its_edges():
+    d, _ = abc()  # order: a, b, e, c, d
+    steps = backward_steps(d)
+    source = draw_backward_step(d, steps, 2).source  # step 2 processes e = a*b (grad 1)
+    assert steps[2].node == 2
+    assert HIGHLIGHT in node_line(source, "v2")
+    assert HIGHLIGHT not in node_line(source, "v4")
+    flowing = [line for line in source.splitlines() if "->" in line and HIGHLIGHT in line]
+    assert len(flowing) == 3  # a -> *, b -> *, * -> e
+    assert "-3 × 1 = -3" in source and "2 × 1 = 2" in source  # to a, to b
+    assert "Backward pass, step 3 of 5" in source  # counted from 1 for readers
+
+
+def test_grads_not_reached_yet_are_grey_question_marks_and_final_ones_bold():
+    d, _ = abc()
+    steps = backward_steps(d)
+    first = draw_backward_step(d, steps, 0).source
+    assert "grad ?" in node_line(first, "v0") and "grad ?" in node_line(first, "v1")
+    assert "<b>grad 1</b>" in node_line(first, "v4")
+    last = draw_backward_step(d, steps, len(steps) - 1).source
+    assert "grad ?" not in "".join(node_line(last, f"v{i}") for i in range(5))
+    assert "<b>grad -3</b>" in node_line(last, "v0")
+
+
+def test_a_grad_still_waiting_for_contributions_is_not_bold():
+    y = shared_input()
+    source = draw_backward_step(y, backward_steps(y), 0).source
+    assert "grad 1<" in node_line(source, "v0") and "<b>grad 1</b>" not in node_line(source, "v0")
+
+
+def test_the_step_drawing_is_deterministic():
+    first, second = neuron(), neuron()
+    svg1 = draw_backward_step(first, backward_steps(first), 3).pipe(format="svg")
+    svg2 = draw_backward_step(second, backward_steps(second), 3).pipe(format="svg")
+    assert svg1 == svg2
+
+
+def test_steps_of_another_graph_or_a_bad_k_are_refused():
+    d, _ = abc()
+    with pytest.raises(ValueError, match="backward_steps"):
+        draw_backward_step(d, backward_steps(reuse()), 0)
+    with pytest.raises(IndexError, match="0 to 4"):
+        draw_backward_step(d, backward_steps(d), 5)
+
+
+# --- plots ------------------------------------------------------------------------------------
+
+
+def render_png(make_figure):
+    """Call make_figure with every warning an error; check the result and save it as PNG."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = make_figure()
+        buffer = BytesIO()
+        fig.savefig(buffer, format="png", dpi=40)  # small: fast, and draws everything the same
+    assert isinstance(fig, Figure)
+    assert buffer.getvalue().startswith(b"\x89PNG")
+    ax = fig.axes[0]
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    return fig, ax
+
+
+def build(make_figure):
+    """Call make_figure with every warning an error, without the cost of rendering it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = make_figure()
+    assert isinstance(fig, Figure)
+    return fig, fig.axes[0]
+
+
+def texts(ax) -> list[str]:
+    return [t.get_text().strip() for t in ax.texts]
+
+
+def legend_labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_plot_loss_from_lists_of_floats():
+    train = [1.0 / (k + 1) for k in range(50)]
+    dev = [None if k % 5 else 1.2 / (k + 1) for k in range(50)]
+    fig, ax = render_png(lambda: plot_loss(train, dev))
+    assert legend_labels(ax) == ["train", "dev"]
+    assert ax.get_yscale() == "linear"
+    assert list(ax.lines[1].get_xdata()) == list(range(0, 50, 5))  # dev joined where measured
+
+
+def test_plot_loss_from_a_history_marks_lr_changes_and_the_early_stop():
+    history = SimpleNamespace(
+        step=list(range(10, 40)), train_loss=[1.0 / k for k in range(1, 31)],
+        dev_loss=[1.1 / k for k in range(1, 31)], lr=[0.1] * 15 + [0.01] * 15,
+        stopped_early=True, best_step=30,
+    )
+    _, ax = render_png(lambda: plot_loss(history, log=True))
+    assert ax.get_yscale() == "log" and "log" in ax.get_ylabel()
+    assert "lr 0.1 → 0.01" in texts(ax)
+    assert "best dev loss, stopped early" in texts(ax)
+    assert ax.lines[0].get_xdata()[0] == 10  # the history's own step numbers
+
+
+def test_plot_loss_sums_up_a_smoothly_decaying_lr_in_the_title():
+    _, ax = build(lambda: plot_loss([1.0] * 20, lr=[1.0 - 0.04 * k for k in range(20)]))
+    assert "lr 1 → 0.24" in ax.get_title() and texts(ax) == []
+
+
+def test_plot_loss_survives_a_diverged_run_and_marks_it():
+    losses = [1.0, 0.9, 5.0, 1e6, math.inf, math.nan]
+    _, ax = render_png(lambda: plot_loss(losses, lr=0.5, markers={1: "look here"}))
+    assert "diverged" in texts(ax) and "look here" in texts(ax)
+    assert "lr = 0.5" in ax.get_title()
+    _, ax = render_png(lambda: plot_loss(losses, log=True))
+    assert "diverged" in texts(ax)
+
+
+def test_plot_loss_marks_a_history_that_stopped_because_it_diverged():
+    history = SimpleNamespace(train_loss=[1.0, 3.0, 40.0], dev_loss=[], diverged=True)
+    _, ax = build(lambda: plot_loss(history))
+    assert "diverged" in texts(ax)
+
+
+def test_plot_loss_refuses_mismatched_or_empty_losses():
+    with pytest.raises(ValueError, match="one dev loss per step"):
+        plot_loss([1.0, 0.5], dev_losses=[1.0])
+    with pytest.raises(ValueError, match="no losses"):
+        plot_loss([])
+
+
+def test_largest_stable_lr_is_the_largest_within_a_factor_of_the_best_loss():
+    lrs = [0.001, 0.01, 0.1, 1.0, 3.0, 10.0]
+    losses = [0.9, 0.5, 0.1, 0.15, 0.8, math.inf]
+    assert largest_stable_lr(lrs, losses) == 1.0
+    assert largest_stable_lr(lrs, losses, factor=1.2) == 0.1
+    assert largest_stable_lr(lrs[::-1], losses[::-1]) == 1.0  # order does not matter
+    assert largest_stable_lr(lrs, [math.nan, 0.5, 0.4, math.inf, math.nan, 0.41]) == 10.0
+    assert largest_stable_lr([0.1, 1.0], [math.inf, math.nan]) is None
+
+
+def test_largest_stable_lr_checks_its_input():
+    with pytest.raises(ValueError, match="one loss per learning rate"):
+        largest_stable_lr([0.1, 1.0], [0.5])
+    with pytest.raises(ValueError, match="greater than 0"):
+        largest_stable_lr(np.linspace(0, 1, 5), [1.0] * 5)
+
+
+def test_plot_lr_finder_marks_the_largest_stable_lr_and_diverged_runs():
+    lrs = np.logspace(-3, 1, 9)
+    losses = [0.7, 0.6, 0.4, 0.2, 0.15, 0.25, 0.9, math.inf, math.nan]
+    fig, ax = render_png(lambda: plot_lr_finder(lrs, losses))
+    best = largest_stable_lr(lrs, losses)
+    assert ax.get_xscale() == "log"
+    assert any(list(line.get_xdata()) == [best, best] for line in ax.lines)
+    labels = legend_labels(ax)
+    assert f"largest stable lr = {best:.3g}" in labels and "diverged (inf or nan)" in labels
+
+
+def test_plot_lr_finder_uses_a_log_loss_axis_for_losses_that_blow_up():
+    lrs = np.logspace(-2, 1, 6)
+    _, ax = render_png(lambda: plot_lr_finder(lrs, [1.0, 0.5, 0.1, 5.0, 1e4, 1e9], mark_best=False))
+    assert ax.get_yscale() == "log" and ax.get_legend() is not None
+
+
+def two_blobs(m: int, seed: int):
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random(m) < 0.5, -1, 1)
+    return rng.normal(size=(m, 2)) * 0.5 + y[:, None] * 1.0, y
+
+
+def test_plot_decision_boundary_shows_classes_train_and_dev():
+    X, y = two_blobs(40, 0)
+    X_dev, y_dev = two_blobs(20, 1)
+    calls = []
+
+    def predict(points):
+        calls.append(len(points))
+        return np.where(points.sum(axis=1) > 0, 1, -1)
+
+    _, ax = render_png(lambda: plot_decision_boundary(predict, X, y, X_dev, y_dev, resolution=30))
+    assert calls[0] == 30 * 30  # one call on the whole grid
+    assert legend_labels(ax) == ["class -1 (train)", "class 1 (train)", "class -1 (dev)",
+                                 "class 1 (dev)"]
+    assert "train accuracy" in ax.get_title() and "dev accuracy" in ax.get_title()
+
+
+def test_plot_decision_boundary_with_three_classes_and_one_class_predicted():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    y = np.array([0, 1, 2])
+    render_png(lambda: plot_decision_boundary(lambda P: np.argmax(P @ np.eye(2, 3), 1), X, y))
+    build(lambda: plot_decision_boundary(lambda P: np.zeros(len(P), int), X, y))
+
+
+def test_plot_decision_boundary_says_when_predict_returns_scores_not_labels():
+    X, y = two_blobs(10, 0)
+    with pytest.raises(ValueError, match="not one of the classes"):
+        plot_decision_boundary(lambda P: P.sum(axis=1), X, y, resolution=5)
+    with pytest.raises(ValueError, match="one number"):
+        plot_decision_boundary(lambda P: [Value(1.0)] * len(P), X, y, resolution=5)
+    with pytest.raises(ValueError, match="shape"):
+        plot_decision_boundary(lambda P: P, X[:, :1], y, resolution=5)
+
+
+def test_plot_single_weight_draws_the_parabola_and_the_path():
+    path = [1.0, 2.6, 2.92, 2.984]  # lr 0.1 from w = 1, as in the lesson
+    _, ax = render_png(lambda: plot_single_weight(2.0, 6.0, path))
+    labels = legend_labels(ax)
+    assert "minimum: w = 3" in labels and "start: w = 1" in labels and "end: w = 2.984" in labels
+    assert "0" in texts(ax) and "1" in texts(ax)  # the steps are numbered
+    arrows = [t for t in ax.texts if t.arrow_patch is not None]
+    assert len(arrows) == len(path) - 1
+
+
+def test_plot_single_weight_without_a_path_and_with_a_diverging_one():
+    build(lambda: plot_single_weight())
+    _, ax = render_png(lambda: plot_single_weight(path=[1.0, 10.0, -50.0, math.inf]))
+    assert "diverged" in ax.get_title()
+    with pytest.raises(ValueError, match="x must not be 0"):
+        plot_single_weight(x=0.0)
+
+
+def test_plots_draw_into_a_given_axes():
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    assert plot_loss([1.0, 0.5], ax=left) is fig
+    assert plot_single_weight(ax=right) is fig
+    assert left.get_title() and right.get_title()
