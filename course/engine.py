@@ -44,7 +44,10 @@ def _to_float(x: object, what: str = "Value(data)") -> float:
             f"{what} takes a real number (int, float or a NumPy scalar), "
             f"got {type(x).__name__} {x!r}.{hint}"
         )
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:  # an int too large for a float: as large as a float gets
+        return INF if x > 0 else -INF
 
 
 # ----------------------------------------------------------------------------------------------
@@ -321,7 +324,7 @@ def weighted_sum(weights: list[Value], inputs: list[Value | float], bias: Value 
                 f"weighted_sum's weights must be Values (they are what gets a gradient), "
                 f"got {type(w).__name__} {w!r}."
             )
-    inputs = [_as_value(x) for x in inputs]
+    inputs = [x if isinstance(x, Value) else _as_value(x) for x in inputs]
     bias = _as_value(bias)
     total = bias.data
     for w, x in zip(weights, inputs):

@@ -330,6 +330,9 @@ def test_gelu_tails():
 
 
 def test_overflowing_arithmetic_gives_inf_not_an_exception():
+    assert Value(10**400).data == math.inf and Value(-(10**400)).data == -math.inf
+    assert (Value(2.0) * 10**400).data == math.inf
+    assert (Value(2.0) ** 10**400).data == math.inf
     big = Value(1e308)
     assert (big * 10).data == math.inf
     assert (big + big).data == math.inf
