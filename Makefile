@@ -1,0 +1,57 @@
+# micrograd-course. Study: `make lab`. Check everything: `make test`. All targets: `make help`.
+# Every target sets up what it needs first (scripts/setup.sh: fast when nothing is missing).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The Python that runs everything: the active conda env's when it has the course installed
+# (conda env create -f environment.yml), otherwise the project's own .venv.
+PY := $(shell bash scripts/setup.sh --print-python)
+
+PORT ?= 8888
+TOKEN ?=
+NB ?=
+
+LINT_DIRS := $(wildcard course tests bench scripts)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+BENCHES := $(wildcard bench/*.py)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help setup lab test execute bench clean
+
+help: ## list the targets
+	@echo "usage: make <target>"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+setup: ## create .venv with the course and its pinned packages, check graphviz
+	@bash scripts/setup.sh
+
+lab: setup ## start JupyterLab on notebooks/ (PORT=8888, TOKEN=random)
+	@PORT="$(PORT)" TOKEN="$(TOKEN)" "$(PY)" scripts/lab.py
+
+test: setup ## lint, unit tests, then re-run every notebook and compare with its stored outputs
+	"$(PY)" -m ruff check $(LINT_DIRS)
+	"$(PY)" -m pytest -n 2 tests
+ifeq ($(NOTEBOOKS),)
+	@echo "nbval: no notebooks in notebooks/ yet, nothing to compare"
+else
+	"$(PY)" -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/
+endif
+
+execute: setup ## re-run notebooks in place in a fresh kernel (all, or NB=notebooks/03_x.ipynb)
+	"$(PY)" scripts/execute_notebooks.py $(NB)
+
+bench: setup ## run bench/*.py (installs the reference micrograd 0.1.0 first)
+ifeq ($(BENCHES),)
+	@echo "bench: no benchmark scripts in bench/ yet"
+else
+	@"$(PY)" -c "import importlib.metadata as m, sys; sys.exit(m.version('micrograd') != '0.1.0')" \
+		2>/dev/null || "$(PY)" -m pip install --quiet micrograd==0.1.0
+	@set -e; for f in $(BENCHES); do echo "== $$f"; "$(PY)" "$$f"; done
+endif
+
+clean: ## remove .venv, caches and build outputs
+	rm -rf .venv build dist student slides bench/results .pytest_cache .ruff_cache .hypothesis
+	rm -rf *.egg-info
+	find . -path ./.git -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) \
+		-prune -exec rm -rf {} +
