@@ -69,11 +69,21 @@ def draw_graph(
     return dot
 
 
+class GraphDrawing(graphviz.Digraph):
+    """A graphviz Digraph whose text form is the same every run (no memory address).
+
+    Notebooks show the picture; the text form is what a saved notebook also keeps.
+    """
+
+    def __repr__(self) -> str:
+        return "<computation graph drawing>"
+
+
 def _new_digraph(rankdir: str) -> graphviz.Digraph:
     """An empty Digraph with the shared look: font, direction, caption on top."""
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f'rankdir must be "LR", "TB", "RL" or "BT", got {rankdir!r}')
-    dot = graphviz.Digraph(name="computation_graph")  # a fixed name: the SVG title
+    dot = GraphDrawing(name="computation_graph")  # a fixed name: the SVG title
     # ordering="in": a node's inputs are placed in the order of its children (a, then b)
     dot.attr(rankdir=rankdir, ordering="in", labelloc="t", fontname=FONT, fontsize="12")
     dot.attr("node", fontname=FONT, fontsize="12")

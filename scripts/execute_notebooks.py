@@ -50,6 +50,26 @@ def stable_widget_ids(nb: nbformat.NotebookNode, name: str) -> nbformat.Notebook
     return nbformat.from_dict(json.loads(text))
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive prints to the same stream into one output.
+
+    How a cell's printing is cut into chunks depends on timing; the text does not.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def tidy(nb: nbformat.NotebookNode) -> None:
     """Drop what changes from run to run without meaning anything."""
     for cell in nb.cells:
@@ -57,6 +77,8 @@ def tidy(nb: nbformat.NotebookNode) -> None:
         if cell.cell_type == "code" and not cell.source.strip():
             cell.outputs = []  # empty cells are not run: clear what an old run left
             cell.execution_count = None
+        elif cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
 
 
 def execute(path: Path) -> bool:

@@ -495,3 +495,9 @@ def test_plots_draw_into_a_given_axes():
     assert plot_loss([1.0, 0.5], ax=left) is fig
     assert plot_single_weight(ax=right) is fig
     assert left.get_title() and right.get_title()
+
+
+def test_a_drawing_has_a_stable_text_form_for_saved_notebooks():
+    d, _ = abc()
+    assert repr(draw_graph(d)) == "<computation graph drawing>"
+    assert "0x" not in repr(draw_backward_step(d, backward_steps(d), 0))
