@@ -33,9 +33,9 @@ NOT_YET = "#999999"  # grads that no gradient has reached yet
 FONT = "Helvetica,Arial,sans-serif"
 ROLE_FILLS = {"parameter": PARAMETER_FILL, "input": INPUT_FILL, "computed": COMPUTED_FILL}
 
-NO_BACKWARD_NOTE = (
-    "grad = 0 everywhere: no backward pass has run yet. "
-    "Call .backward() on the output first, then draw again."
+NO_BACKWARD_NOTE = (  # two short lines, so the note does not stretch the legend below it
+    "grad = 0 everywhere: no backward pass has run yet.",
+    "Call .backward() on the output first, then draw again.",
 )
 
 
@@ -60,7 +60,7 @@ def draw_graph(
     """
     order = _nodes_to_draw(root, max_nodes)
     grads = [_grad_cell(node.grad) for node in order]
-    notes = [] if any(node.grad != 0.0 for node in order) else [NO_BACKWARD_NOTE]
+    notes = [] if any(node.grad != 0.0 for node in order) else list(NO_BACKWARD_NOTE)
     roles = _roles(order, params)
     dot = _new_digraph(rankdir)
     dot.attr(label=_caption(title, notes, _legend(roles, params is not None)))
