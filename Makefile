@@ -17,11 +17,11 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 BENCHES := $(wildcard bench/*.py)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lab test execute bench clean
+.PHONY: help setup lab test test-browser execute bench clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 setup: ## create .venv with the course and its pinned packages, check graphviz
 	@bash scripts/setup.sh
@@ -37,6 +37,10 @@ ifeq ($(NOTEBOOKS),)
 else
 	"$(PY)" -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/
 endif
+
+test-browser: setup ## drive the notebooks' widgets in JupyterLab in headless Chromium
+	@bash scripts/browser_setup.sh "$(PY)"
+	"$(PY)" -m pytest -m browser -p no:cacheprovider tests/browser
 
 execute: setup ## re-run notebooks in place in a fresh kernel (all, or NB=notebooks/03_x.ipynb)
 	"$(PY)" scripts/execute_notebooks.py $(NB)

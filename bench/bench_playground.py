@@ -1,0 +1,78 @@
+"""How fast the playground trains: steps per second, with and without redrawing the picture.
+
+The setup is the playground's default network, MLP 2 -> 8 -> 8 -> 1 (tanh), on 100 moons
+training points with mini-batches of 10 and binary cross-entropy: one step is one mini-batch
+through the scalar engine, forward, backward and update. Three numbers:
+
+* training alone: ``PlaygroundRun.train_epoch()`` in a loop, no pictures;
+* one redraw: measuring both losses and drawing the boundary and the curves (PNG);
+* playing: the widget's Play loop in its background thread, redrawing every 0.25 s, as a
+  student sees it. The bar is 20 steps per second.
+
+Run it with `make bench` or `python bench/bench_playground.py [--seconds S]`. The machine is
+shared and noisy: read the numbers as orders of magnitude.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from course.playground import Playground, PlaygroundRun, PlaygroundSettings
+
+SETTINGS = PlaygroundSettings(dataset="moons", layers=(8, 8), batch_size=10, lr=0.1)
+TARGET_STEPS_PER_SECOND = 20
+
+
+def training_alone(seconds: float) -> float:
+    """Steps per second of PlaygroundRun.train_epoch() with no drawing."""
+    run = PlaygroundRun(SETTINGS)
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        run.train_epoch()
+    return run.steps / (time.perf_counter() - start)
+
+
+def redraw_seconds(repeats: int = 5) -> float:
+    """Median time of one Playground.refresh(): losses, boundary, curves, PNG."""
+    playground = Playground(SETTINGS)
+    times = []
+    for _ in range(repeats):
+        playground.step()  # a new epoch, so refresh measures the losses again
+        start = time.perf_counter()
+        playground.refresh()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def playing(seconds: float) -> tuple[float, int]:
+    """Steps per second while the Play loop runs (with its redraws), and how many redraws."""
+    playground = Playground(SETTINGS)
+    renders_before = playground.renders
+    start = time.perf_counter()
+    playground.play()
+    time.sleep(seconds)
+    playground.pause()
+    elapsed = time.perf_counter() - start
+    return playground.run.steps / elapsed, playground.renders - renders_before
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of each timed run")
+    args = parser.parse_args()
+
+    print(f"setup: {SETTINGS.to_string()}")
+    alone = training_alone(args.seconds)
+    print(f"training alone:        {alone:7.0f} steps/s")
+    redraw = redraw_seconds()
+    print(f"one redraw:            {redraw * 1000:7.0f} ms (median of 5)")
+    rate, renders = playing(args.seconds)
+    verdict = "ok" if rate >= TARGET_STEPS_PER_SECOND else "BELOW TARGET"
+    print(f"playing (with redraws): {rate:6.0f} steps/s, {renders} redraws in {args.seconds:g} s "
+          f"[target >= {TARGET_STEPS_PER_SECOND} steps/s: {verdict}]")
+
+
+if __name__ == "__main__":
+    main()

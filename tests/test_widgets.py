@@ -1,0 +1,396 @@
+"""The notebooks' widgets, driven from code: set a control, press a button, check what shows.
+
+No browser is involved: ipywidgets objects work without one, and every picture is an
+``ipywidgets.Image`` whose bytes can be compared. (tests/browser/ checks the same widgets in a
+real JupyterLab.)
+"""
+
+import time
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from course.engine import Value  # noqa: E402
+from course.nn import ACTIVATIONS, MLP  # noqa: E402
+from course.playground import (  # noqa: E402
+    Playground,
+    PlaygroundRun,
+    PlaygroundSettings,
+    network_as_arrays,
+    numpy_scores,
+)
+from course.training import scores  # noqa: E402
+from course.widgets import (  # noqa: E402
+    CRAWLS,
+    DIVERGES,
+    OSCILLATES,
+    OSCILLATES_FOREVER,
+    SMOOTH,
+    LearningRateExplorer,
+    backward_stepper,
+    classify_descent,
+    describe_backward_step,
+    describe_descent,
+    lr_explorer,
+    new_figure,
+    single_weight_descent,
+    training_lr_explorer,
+)
+
+# ----------------------------------------------------------------------------------------------
+# 1. The single weight and its regimes
+# ----------------------------------------------------------------------------------------------
+
+
+def test_single_weight_descent_first_steps_by_hand():
+    # w0 = 1: error 1*2 - 6 = -4, gradient 2*2*(-4) = -16, so w1 = 1 + 0.05*16 = 1.8
+    ws = single_weight_descent(lr=0.05, steps=3)
+    assert len(ws) == 4
+    assert ws[:2] == pytest.approx([1.0, 1.8])
+    assert ws[3] == pytest.approx(3 - 2 * 0.6**3)  # the error shrinks by 1 - 8*lr = 0.6 a step
+
+
+def expected_regime(lr: float, steps: int) -> set[str]:
+    """What the formula says: the error is multiplied by (1 - 8*lr) at every step."""
+    factor = 1 - 8 * lr
+    if lr > 0.25:
+        return {DIVERGES}
+    if lr == 0.25:
+        return {OSCILLATES_FOREVER}
+    if lr > 0.125:
+        return {OSCILLATES}
+    return {CRAWLS} if abs(factor) ** steps > 0.1 else {SMOOTH}
+
+
+@pytest.mark.parametrize("steps", [5, 20, 50])
+def test_regime_read_from_the_run_agrees_with_the_formula(steps):
+    lrs = [*np.logspace(-3, 0, 61), 0.125, 0.25, 0.2499, 0.2501, 0.1249, 0.1251]
+    for lr in lrs:
+        errors = [w * 2 - 6 for w in single_weight_descent(lr, steps)]
+        assert classify_descent(errors) in expected_regime(float(lr), steps), (lr, steps)
+
+
+@pytest.mark.parametrize("lr, regime, words", [
+    (0.001, CRAWLS, "went from -4 to -3.4, so 85% of it is still left"),  # 0.992**20 = 0.85
+    (0.05, SMOOTH, "without overshooting: in 20 steps the error w·x − y went from -4 to"),
+    (0.2, OSCILLATES, "(the error changed sign 20 times)"),
+    (0.25, OSCILLATES_FOREVER, "bounces between 5 and 1"),
+    (0.3, DIVERGES, "went from -4 to -3.3e+03"),  # -4 * (1 - 8*0.3)**20 = -4 * 837
+])
+def test_describe_descent(lr, regime, words):
+    assert describe_descent(single_weight_descent(lr, 20))[0] == regime
+    assert words in describe_descent(single_weight_descent(lr, 20))[1]
+
+
+def test_classify_descent_needs_two_steps():
+    with pytest.raises(ValueError, match="at least two"):
+        classify_descent([1.0])
+
+
+def test_lr_explorer_redraws_and_names_the_regime():
+    explorer = lr_explorer()
+    first_image, renders = explorer.image.value, explorer.renders
+    assert explorer.regime == SMOOTH  # lr 0.05
+    for lr, regime in [(0.25, OSCILLATES_FOREVER), (0.5, DIVERGES)]:
+        explorer.lr_slider.value = lr
+        assert explorer.regime == regime
+        assert f"lr = {lr:.3g}: {regime}" in explorer.regime_text.value
+    assert explorer.renders == renders + 2
+    assert explorer.image.value != first_image
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    explorer.steps_slider.value = 50
+    assert len(explorer.weights) == 51
+    assert explorer.message.text == ""
+
+
+def test_an_error_in_a_callback_becomes_a_message():
+    explorer = LearningRateExplorer(x=0.0)  # nothing can be drawn for x = 0
+    assert "ZeroDivisionError" in explorer.message.text
+    explorer.lr_slider.value = 0.1  # no traceback, the same message
+    assert "ZeroDivisionError" in explorer.message.text
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. The learning rate on the lesson's network
+# ----------------------------------------------------------------------------------------------
+
+
+def test_training_lr_explorer_retrains_from_the_same_start():
+    explorer = training_lr_explorer(lr=0.05, steps=50)
+    losses = explorer.history.train_loss
+    assert losses[-1] < losses[0] / 5
+    first_image = explorer.image.value
+    explorer.lr_slider.value = 0.002
+    slow = explorer.history.train_loss
+    assert slow[0] == pytest.approx(losses[0])  # same initial weights, same first loss
+    assert slow[-1] > losses[-1]
+    assert explorer.image.value != first_image
+    explorer.lr_slider.value = 0.05
+    assert explorer.history.train_loss == pytest.approx(losses)  # the very same run again
+    assert explorer.renders == 3
+
+
+def test_training_lr_explorer_shows_divergence_as_a_message():
+    explorer = training_lr_explorer(lr=1.0, steps=50, activation="linear")
+    assert explorer.history.diverged
+    assert "diverged" in explorer.summary.value
+    assert explorer.message.text == ""
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. The backward stepper
+# ----------------------------------------------------------------------------------------------
+
+
+def small_graph() -> Value:
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = a * b
+    c.label = "c"
+    d = c + a
+    d.label = "d"
+    return d
+
+
+def test_backward_stepper_walks_the_steps():
+    stepper = backward_stepper(small_graph())
+    assert (stepper.step_slider.min, stepper.step_slider.max) == (1, 4)  # d, c, b, a
+    assert "step 1/4: <code>d</code> (grad 1)" in stepper.step_text.value
+    first_image = stepper.image.value
+    stepper.step_slider.value = 2
+    assert ("step 2/4: <code>c</code> (grad 1) passes -3 × 1 = -3 to <code>a</code>, "
+            "2 × 1 = 2 to <code>b</code>") in stepper.step_text.value
+    assert b"step 2 of 4" in bytes(stepper.image.value)
+    assert stepper.image.value != first_image
+    assert bytes(stepper.image.value).lstrip().startswith((b"<?xml", b"<svg"))
+    stepper.play.value = 4  # the Play button moves the slider with it
+    assert stepper.step_slider.value == 4
+    assert "is a leaf" in stepper.step_text.value
+    assert stepper.renders == 3
+
+
+def test_describe_backward_step_uses_labels_or_operations():
+    x = Value(3.0)
+    y = x * x + 1.0
+    order = y.topological_order()
+    from course.graph import backward_steps
+
+    steps = backward_steps(y)
+    text = describe_backward_step(order, steps, 0)
+    assert text.startswith(f"step 1/{len(steps)}: the `+` result (grad 1) is the output")
+    assert "the `+` result" in text
+    assert "the `*` result" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# 4. The playground: settings and the setup string
+# ----------------------------------------------------------------------------------------------
+
+
+def test_setup_string_round_trip():
+    settings = PlaygroundSettings(dataset="spiral", noise=0.25, train_percent=70, batch_size=5,
+                                  lr=0.03, activation="relu", loss="hinge", regularization="l2",
+                                  rate=0.003, layers=(6, 4, 2), seed=7)
+    text = settings.to_string()
+    assert text == ("dataset=spiral; noise=0.25; train=70; batch=5; lr=0.03; activation=relu; "
+                    "loss=hinge; reg=l2; rate=0.003; layers=6,4,2; seed=7")
+    assert PlaygroundSettings.from_string(text) == settings
+    no_hidden = PlaygroundSettings(layers=())
+    assert "layers=none" in no_hidden.to_string()
+    assert PlaygroundSettings.from_string(no_hidden.to_string()) == no_hidden
+
+
+def test_a_partial_setup_string_keeps_the_defaults():
+    settings = PlaygroundSettings.from_string("dataset=xor;  layers=4,4 ;")
+    assert settings == PlaygroundSettings(dataset="xor", layers=(4, 4))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"),
+    ("colour=red", "cannot read 'colour=red'"),
+    ("lr=abc", "lr must be a number"),
+    ("lr=0", "learning rate must be a positive number"),
+    ("layers=4,0", "hidden layer 2 has 0 neurons"),
+    ("layers=1,1,1,1,1,1,1", "at most 6 hidden layers"),
+    ("layers=4,x", "layers must be neuron counts"),
+    ("dataset=mnist", "dataset must be one of"),
+    ("batch=0", "batch size must be from 1"),
+])
+def test_bad_setup_strings_say_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        PlaygroundSettings.from_string(text)
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_numpy_scores_match_the_engine(activation):
+    model = MLP(2, [5, 3, 1], activation=activation, output_activation="linear", seed=3)
+    X = np.random.default_rng(0).normal(size=(20, 2)) * 2
+    assert numpy_scores(network_as_arrays(model), X) == pytest.approx(scores(model, X), abs=1e-9)
+
+
+def test_a_run_learns_and_is_reproducible():
+    settings = PlaygroundSettings(dataset="moons", layers=(8,), lr=0.3)
+    run, twin = PlaygroundRun(settings), PlaygroundRun(settings)
+    start_train, _ = run.measure()
+    for _ in range(10):
+        assert run.train_epoch()
+        twin.train_epoch()
+    train_loss, test_loss = run.measure()
+    assert train_loss < 0.7 * start_train
+    assert run.epoch == 10 and run.steps == 100  # 100 training points, batches of 10
+    assert twin.measure() == (train_loss, test_loss)
+    assert len(run.X_train) == 100 and len(run.X_test) == 100
+
+
+def test_a_diverging_run_stops_with_a_message():
+    run = PlaygroundRun(PlaygroundSettings(activation="linear", lr=10.0))
+    assert not run.train_epoch()
+    assert run.diverged and "lower it and press Reset" in run.diverged_message
+    assert not run.train_epoch()  # stays stopped
+
+
+# ----------------------------------------------------------------------------------------------
+# 5. The playground widget
+# ----------------------------------------------------------------------------------------------
+
+
+def test_step_trains_an_epoch_and_redraws():
+    playground = Playground(PlaygroundSettings(layers=(4,)))
+    image, renders = playground.image.value, playground.renders
+    playground.step_button.click()
+    assert playground.run.epoch == 1
+    assert "Epoch <b>1</b>" in playground.epoch_label.value
+    assert playground.renders == renders + 1
+    assert playground.image.value != image
+    for _ in range(3):
+        playground.run.train_epoch()  # (without drawing each time: drawing is slow)
+    playground.step_button.click()
+    assert playground.run.epoch == 5
+    assert playground.run.train_losses[-1] < playground.run.train_losses[0]
+    assert "Train loss" in playground.loss_label.value
+    assert "Test loss" in playground.loss_label.value
+
+
+@pytest.fixture
+def quick_pictures(monkeypatch):
+    """A tiny blank picture instead of the real one: the test above checks the real drawing;
+    in the tests below it would only cost time (it is the slowest part of the playground)."""
+
+    def blank_figure(run, fig=None, resolution=40):
+        run.measure()
+        return new_figure(0.3, 0.3)
+
+    monkeypatch.setattr(PlaygroundRun, "figure", blank_figure)
+
+
+@pytest.fixture
+def playground(quick_pictures):
+    pg = Playground(PlaygroundSettings(layers=(4,)), redraw_seconds=0.05)
+    yield pg
+    pg.pause()
+
+
+def test_play_trains_in_the_background_and_pause_stops_it(playground):
+    playground.play_button.click()
+    assert playground.is_playing and playground.play_button.disabled
+    deadline = time.monotonic() + 20
+    while playground.run.epoch < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    playground.pause_button.click()
+    assert not playground.is_playing
+    epoch = playground.run.epoch
+    assert epoch >= 3
+    time.sleep(0.1)
+    assert playground.run.epoch == epoch  # really stopped
+    assert not playground.play_button.disabled and playground.pause_button.disabled
+    assert f"Epoch <b>{epoch}</b>" in playground.epoch_label.value
+    assert playground.run.train_losses[-1] < playground.run.train_losses[0]
+
+
+def test_changing_the_dataset_while_playing_starts_again(playground):
+    playground.play_button.click()
+    playground.dataset.value = "xor"
+    playground.pause_button.click()
+    assert playground.settings.dataset == "xor"
+    assert playground.message.text == ""
+
+
+def test_bad_input_shows_a_message_and_keeps_the_last_good_settings(playground):
+    before = playground.state_string()
+    for control, bad, message in [
+        (playground.lr_text, "abc", "learning rate must be a number"),
+        (playground.lr_text, "0", "learning rate must be a positive number"),
+    ]:
+        control.value = bad
+        assert message in playground.message.text
+        assert playground.state_string() == before
+    playground.lr_text.value = "0.3"
+    assert playground.settings.lr == 0.3 and playground.message.text == ""
+    playground.neuron_inputs[0].value = 0
+    assert "hidden layer 1 has 0 neurons" in playground.message.text
+    assert playground.settings.layers == (4,)
+
+
+def test_live_settings_keep_training_others_reset(playground):
+    playground.step_button.click()
+    playground.lr_text.value = "0.03"
+    playground.regularization.value = "l2"
+    assert playground.run.epoch == 1 and playground.run.optimizer.lr == 0.03
+    playground.activation.value = "relu"
+    assert playground.run.epoch == 0
+
+
+def test_layer_buttons(playground):
+    playground.add_layer_button.click()
+    assert playground.settings.layers == (4, 4)
+    playground.remove_layer_button.click()
+    playground.remove_layer_button.click()
+    assert playground.settings.layers == ()
+    assert playground.remove_layer_button.disabled
+    assert "linear model" in playground.layers_label.value
+    assert "layers=none" in playground.setup_text.value
+
+
+def test_reset_starts_again_from_the_same_weights(playground):
+    first = playground.run.measure()
+    playground.step_button.click()
+    playground.reset_button.click()
+    assert playground.run.epoch == 0
+    assert playground.run.measure() == first
+
+
+def test_setup_box_round_trip(playground):
+    playground.setup_text.value = "dataset=circles; layers=3,3; lr=0.3; seed=2"
+    playground.load_button.click()
+    assert playground.state_string() == PlaygroundSettings(
+        dataset="circles", layers=(3, 3), lr=0.3, seed=2).to_string()
+    assert [box.value for box in playground.neuron_inputs] == [3, 3]
+    assert playground.lr_text.value == "0.3"
+    again = Playground.from_state(playground.state_string())
+    assert again.settings == playground.settings
+    playground.setup_text.value = "layers=8;;lr=oops"
+    playground.load_button.click()
+    assert "lr must be a number" in playground.message.text
+    assert playground.settings.lr == 0.3
+
+
+def test_from_state_with_a_bad_string_shows_the_default_and_says_why(quick_pictures):
+    pg = Playground.from_state("dataset=mnist")
+    assert pg.settings == PlaygroundSettings()
+    assert "Could not read that setup" in pg.message.text and "mnist" in pg.message.text
+
+
+def test_divergence_pauses_play_with_a_message(quick_pictures):
+    pg = Playground(PlaygroundSettings(activation="linear", lr=10.0, layers=(2,)))
+    pg.play_button.click()
+    deadline = time.monotonic() + 10
+    while pg.is_playing and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pg.is_playing
+    assert "diverged" in pg.message.text
+    pg.step_button.click()
+    assert "press Reset" in pg.message.text
