@@ -17,7 +17,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 BENCHES := $(wildcard bench/*.py)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lab test test-browser execute bench clean
+.PHONY: help setup lab test test-browser execute student bench clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -45,6 +45,9 @@ test-browser: setup ## drive the notebooks' widgets in JupyterLab in headless Ch
 execute: setup ## re-run notebooks in place in a fresh kernel (all, or NB=notebooks/03_x.ipynb)
 	"$(PY)" scripts/execute_notebooks.py $(NB)
 
+student: setup ## write the student edition to student/notebooks/ (FORCE=1: overwrite edited copies)
+	"$(PY)" scripts/make_student.py $(if $(FORCE),--force)
+
 bench: setup ## run bench/*.py (installs the reference micrograd 0.1.0 first)
 ifeq ($(BENCHES),)
 	@echo "bench: no benchmark scripts in bench/ yet"
@@ -55,7 +58,7 @@ else
 endif
 
 clean: ## remove .venv, caches and build outputs
-	rm -rf .venv build dist student slides bench/results .pytest_cache .ruff_cache .hypothesis
+	rm -rf .venv build dist slides bench/results .pytest_cache .ruff_cache .hypothesis
 	rm -rf *.egg-info
 	find . -path ./.git -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) \
 		-prune -exec rm -rf {} +
