@@ -17,7 +17,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 BENCHES := $(wildcard bench/*.py)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lab test test-browser execute student bench clean
+.PHONY: help setup lab test test-browser execute student slides bench clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -47,6 +47,9 @@ execute: setup ## re-run notebooks in place in a fresh kernel (all, or NB=notebo
 
 student: setup ## write the student edition to student/notebooks/ (FORCE=1: overwrite edited copies)
 	"$(PY)" scripts/make_student.py $(if $(FORCE),--force)
+
+slides: setup ## offline reveal.js decks of the notebooks in slides/ (open slides/index.html)
+	"$(PY)" scripts/build_slides.py
 
 bench: setup ## run bench/*.py (installs the reference micrograd 0.1.0 first)
 ifeq ($(BENCHES),)

@@ -25,7 +25,7 @@ from conftest import NOTEBOOKS_DIR, ROOT, notebook_paths
 CONDA_TO_PYPI = {"python-graphviz": "graphviz"}
 # conda-only entries: the interpreter, pip itself, and the Graphviz program (`dot`), which pip
 # cannot install (conda's `graphviz` is the program; its Python bindings are `python-graphviz`).
-CONDA_ONLY = {"python", "pip", "graphviz"}
+CONDA_ONLY = {"python", "pip", "graphviz", "nodejs"}
 
 
 def normalize(name: str) -> str:
@@ -81,7 +81,9 @@ def environment_yml() -> tuple[list[str], list[str]]:
 def test_environment_yml_and_pyproject_name_the_same_packages():
     conda, _ = environment_yml()
     conda_names = {normalize(re.split(r"[=<>!\s]", entry)[0]) for entry in conda}
-    assert CONDA_ONLY <= conda_names, "environment.yml needs python, pip and graphviz (dot)"
+    assert CONDA_ONLY <= conda_names, (
+        "environment.yml needs python, pip, graphviz (dot) and nodejs (npm)"
+    )
     from_conda = {CONDA_TO_PYPI.get(name, name) for name in conda_names - CONDA_ONLY}
     from_pyproject = {requirement_name(r) for r in pyproject_requirements()}
     assert from_conda == from_pyproject, (

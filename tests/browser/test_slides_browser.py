@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,9 @@ def decks(tmp_path_factory) -> Decks:
     chosen = sorted({nb for nb in (graph, math, widgets) if nb is not None})
     if not chosen:
         pytest.skip("no notebooks in notebooks/ yet")
+    installed = any(build_slides.DEFAULT_NPM_DIR.glob(f".installed-{build_slides.lock_digest()}"))
+    if not installed and shutil.which("npm") is None:
+        pytest.skip(build_slides.NO_NPM)
     folder = tmp_path_factory.mktemp("decks")
     build_slides.build(chosen, folder)
 
