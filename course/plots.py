@@ -54,10 +54,18 @@ def _axes(ax: Axes | None) -> tuple[Figure, Axes]:
     return ax.get_figure(root=True), ax
 
 
+DRAWABLE_LIMIT = 1e300  # beyond this a value is as good as infinite, and breaks log axes
+
+
 def _finite_or_nan(values: Sequence[float | None]) -> np.ndarray:
-    """The values as a float array, with None, inf and nan all turned into nan (not drawn)."""
+    """The values as a float array, with None, inf and nan all turned into nan (not drawn).
+
+    Values larger than DRAWABLE_LIMIT count as infinite too: matplotlib's log-scale margins
+    overflow on them.
+    """
     array = np.array([np.nan if v is None else v for v in values], dtype=float)
-    array[~np.isfinite(array)] = np.nan
+    with np.errstate(invalid="ignore"):
+        array[~np.isfinite(array) | (np.abs(array) > DRAWABLE_LIMIT)] = np.nan
     return array
 
 
@@ -389,9 +397,10 @@ def _shade_predictions(
     xx, yy = _grid_around(points, resolution)
     grid = np.column_stack([xx.ravel(), yy.ravel()])
     predicted = _predicted_classes(predict, grid, classes).reshape(xx.shape)
-    levels = np.arange(len(classes) + 1) - 0.5  # class i fills the band (i - 0.5, i + 0.5)
-    colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(len(classes))]
-    ax.contourf(xx, yy, predicted, levels=levels, colors=colours, alpha=0.22)
+    for i in np.unique(predicted):  # one region per class: no colour blends between classes
+        colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
+        ax.contourf(xx, yy, (predicted == i).astype(float), levels=[0.5, 1.5], colors=[colour],
+                    alpha=0.22)
     if len(np.unique(predicted)) > 1:
         for i in np.unique(predicted):  # outline each class's region: the boundaries
             ax.contour(xx, yy, (predicted == i).astype(float), levels=[0.5], colors=GREY,

@@ -118,7 +118,11 @@ def plain_log_ticks(ax) -> None:
     """Label a log axis 0.001, 0.1, 10 rather than as powers of ten: reads as easily, and
     skips matplotlib's maths typesetting, the slowest part of redrawing a small plot."""
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    low, high = ax.get_ylim()
+    if low > 0 and high / low < 10:  # less than one power of ten: label the minor ticks too
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    else:
+        ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def _image(fmt: str = "png") -> widgets.Image:
@@ -249,7 +253,7 @@ class LearningRateExplorer(widgets.VBox):
     def _figure(self, lr: float) -> Figure:
         fig = new_figure(11, 3.8)
         loss_ax, path_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
-        fig.subplots_adjust(left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.22)
+        fig.subplots_adjust(left=0.085, right=0.99, bottom=0.13, top=0.92, wspace=0.22)
         losses = [(w * self.x - self.y) ** 2 for w in self.weights]
         loss_ax.plot(range(len(losses)), losses, "o-", color="#0072B2", markersize=3)
         loss_ax.set_yscale("log")
@@ -323,7 +327,7 @@ class TrainingLearningRateExplorer(widgets.VBox):
         lr, steps = self.lr_slider.value, self.steps_slider.value
         model = MLP(3, [4, 4, 1], activation=self.activation, seed=self.seed)
         self.history = fit(model, LESSON_XS, LESSON_YS, loss="mse", lr=lr, steps=steps)
-        predictions = ", ".join(f"{p:.2f}" for p in scores(model, LESSON_XS))
+        predictions = ", ".join(f"{p:.3g}" for p in scores(model, LESSON_XS))
         targets = ", ".join(f"{t:g}" for t in LESSON_YS)
         self.image.value = figure_png(self._figure(lr))  # the picture first, then the text
         if self.history.diverged:
@@ -331,7 +335,7 @@ class TrainingLearningRateExplorer(widgets.VBox):
                                   f"{html.escape(self.history.message)}")
         else:
             self.summary.value = (
-                f"<b>lr = {lr:.3g}</b>: loss {self.history.train_loss[-1]:.4f} after "
+                f"<b>lr = {lr:.3g}</b>: loss {self.history.train_loss[-1]:.4g} after "
                 f"{len(self.history.train_loss)} steps; predictions [{predictions}] for targets "
                 f"[{targets}]"
             )
