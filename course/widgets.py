@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from course.engine import Value
 from course.nn import MLP
@@ -121,8 +121,9 @@ def plain_log_ticks(ax) -> None:
     low, high = ax.get_ylim()
     if low > 0 and high / low < 10:  # less than one power of ten: label the minor ticks too
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    else:
-        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:  # many powers of ten: a few labelled ticks, and no unlabelled minor ones to draw
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=8))
+        ax.yaxis.set_minor_locator(NullLocator())
 
 
 def _image(fmt: str = "png") -> widgets.Image:
