@@ -413,7 +413,8 @@ def _describe_step(order: list[Value], step: BackwardStep) -> str:
     """One sentence saying what happens at this step."""
     node = order[step.node]
     grad = _fmt(step.grads[step.node])
-    name = _describe_node(node)
+    name = node_name(node)
+    name = name[:1].upper() + name[1:]  # it starts the sentence
     if not step.flows:
         return f"{name} is a leaf: its grad {grad} is final, there is nothing to pass on."
     if step.node == len(order) - 1:
@@ -423,10 +424,10 @@ def _describe_step(order: list[Value], step: BackwardStep) -> str:
     return f"{start} and sends local grad × {grad} to each of its inputs."
 
 
-def _describe_node(node: Value) -> str:
-    """A short name for a node in a sentence: its label, or what produced it."""
+def node_name(node: Value, quote: str = "'") -> str:
+    """How a node is called in a sentence: its label, or the operation that made it."""
     if node.label:
-        return f"'{node.label}'"
+        return f"{quote}{node.label}{quote}"
     if node.op:
-        return f"The result of '{node.op}'"
-    return f"The leaf with data {_fmt(node.data)}"
+        return f"the {quote}{node.op}{quote} result"
+    return f"the input {_fmt(node.data)}"

@@ -12,6 +12,7 @@ from course.graph import (
     backward_steps,
     draw_backward_step,
     draw_graph,
+    node_name,
 )
 from course.plots import (
     largest_stable_lr,
@@ -28,6 +29,7 @@ __all__ = [
     "draw_backward_step",
     "draw_graph",
     "largest_stable_lr",
+    "node_name",
     "plot_decision_boundary",
     "plot_loss",
     "plot_lr_finder",

@@ -37,6 +37,7 @@ from course.viz import (
     BackwardStep,
     backward_steps,
     draw_backward_step,
+    node_name,
     plot_loss,
     plot_single_weight,
 )
@@ -372,15 +373,6 @@ def training_lr_explorer(lr: float = 0.05, steps: int = 100, activation: str = "
 # ----------------------------------------------------------------------------------------------
 
 
-def _node_name(node: Value) -> str:
-    """How a node is called in a sentence: its label, or the operation that made it."""
-    if node.label:
-        return f"`{node.label}`"
-    if node.op:
-        return f"the `{node.op}` result"
-    return f"the input {node.data:.4g}"
-
-
 def describe_backward_step(order: Sequence[Value], steps: Sequence[BackwardStep], k: int) -> str:
     """One line saying what happens at step ``k`` (0-based) of ``steps = backward_steps(root)``.
 
@@ -392,14 +384,14 @@ def describe_backward_step(order: Sequence[Value], steps: Sequence[BackwardStep]
     step = steps[k]
     node = order[step.node]
     grad = step.grads[step.node]
-    head = f"step {k + 1}/{len(steps)}: {_node_name(node)} (grad {grad:.4g})"
+    head = f"step {k + 1}/{len(steps)}: {node_name(node, quote='`')} (grad {grad:.4g})"
     if k == 0:
         head += " is the output: its grad is d(output)/d(output) = 1"
     if not step.flows:
         return head + " is a leaf: nothing to pass on, its grad is final."
     passes = ", ".join(
         f"{flow.local_grad:.4g} × {flow.upstream:.4g} = {flow.contribution:.4g} "
-        f"to {_node_name(order[flow.child])}"
+        f"to {node_name(order[flow.child], quote='`')}"
         for flow in step.flows
     )
     joiner = "; it passes " if k == 0 else " passes "
