@@ -31,7 +31,7 @@ lab: setup ## start JupyterLab on notebooks/ (PORT=8888, TOKEN=random)
 
 test: setup ## lint, unit tests, then re-run every notebook and compare with its stored outputs
 	"$(PY)" -m ruff check $(LINT_DIRS)
-	"$(PY)" -m pytest -n 2 tests
+	"$(PY)" -m pytest -n 2 --dist worksteal tests
 ifeq ($(NOTEBOOKS),)
 	@echo "nbval: no notebooks in notebooks/ yet, nothing to compare"
 else
