@@ -32,24 +32,21 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from course import losses
 from course.data import (
     make_circles,
     make_gaussians,
     make_moons,
     make_spiral,
     make_xor,
-    to_pm1,
     train_dev_test_split,
 )
 from course.engine import GELU_CUBIC, SQRT_2_OVER_PI
 from course.nn import ACTIVATIONS, MLP
 from course.optim import SGD, check_lr
-from course.training import fit
+from course.training import fit, loss_and_targets
 from course.viz import plot_decision_boundary, plot_loss
 from course.widgets import MessageLine, figure_png, new_figure, shows_errors
 
@@ -332,9 +329,8 @@ class PlaygroundRun:
     def loss_on(self, X: np.ndarray, y: np.ndarray) -> float:
         """The data loss (no L2 penalty) on a whole set, computed by the scalar engine."""
         outputs = self.model.forward_batch(X.tolist())
-        if self.settings.loss == "hinge":
-            return losses.hinge(outputs, to_pm1(y)).data
-        return losses.binary_cross_entropy(outputs, y).data
+        loss_fn, to_targets = loss_and_targets(self.settings.loss)
+        return loss_fn(outputs, to_targets(y)).data
 
     def measure(self) -> tuple[float, float]:
         """Train and test loss now; the first measurement in each epoch joins the curves."""
@@ -368,29 +364,19 @@ class PlaygroundRun:
         boundary_ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.15, 1])
         fig.subplots_adjust(left=0.06, right=0.985, bottom=0.12, top=0.87, wspace=0.2)
         plot_decision_boundary(self.predict_classes, self.X_train, self.y_train,
-                               self.X_test, self.y_test, ax=boundary_ax, resolution=resolution)
+                               self.X_test, self.y_test, ax=boundary_ax, resolution=resolution,
+                               held_out_name="test")
         curves = SimpleNamespace(train_loss=self.train_losses, dev_loss=self.test_losses,
                                  step=self.curve_epochs)
-        plot_loss(curves, ax=loss_ax)
+        plot_loss(curves, ax=loss_ax, held_out_name="test")
         loss_ax.set_xlabel("epoch")
         loss_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         loss_ax.set_title(f"{LOSS_NAMES[self.settings.loss]} loss, epoch {self.epoch}")
-        for ax in (boundary_ax, loss_ax):
-            _rename_dev_to_test(ax)
         if self.diverged:
             loss_ax.text(0.5, 0.5, "diverged:\nlower the learning rate\nand press Reset",
                          transform=loss_ax.transAxes, ha="center", va="center", fontsize=12,
                          color="#D55E00", bbox={"facecolor": "white", "edgecolor": "#D55E00"})
         return fig
-
-
-def _rename_dev_to_test(ax: Axes) -> None:
-    """The course's plots call held-out points "dev"; the playground calls them "test"."""
-    ax.set_title(ax.get_title().replace("dev", "test"), fontsize=11)
-    legend = ax.get_legend()
-    if legend is not None:
-        for text in legend.get_texts():
-            text.set_text(text.get_text().replace("dev", "test"))
 
 
 # ----------------------------------------------------------------------------------------------

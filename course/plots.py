@@ -91,6 +91,7 @@ def plot_loss(
     lr: float | Sequence[float] | None = None,
     markers: Mapping[float, str] | None = None,
     ax: Axes | None = None,
+    held_out_name: str = "dev",
 ) -> Figure:
     """Loss against training step: the train curve, and the dev curve when there is one.
 
@@ -101,7 +102,8 @@ def plot_loss(
     ``log=True`` draws the loss on a log scale. ``lr`` is one learning rate per step (a line
     marks each change) or a single number (shown in the title). ``markers`` adds labelled
     lines, e.g. ``{150: "early stop"}``. Losses that are inf or nan (a diverged run) are left
-    out and the first one is marked "diverged".
+    out and the first one is marked "diverged". ``held_out_name`` names the second curve
+    (``"test"`` where the held-out points are a test set).
     """
     curves = _read_curves(history_or_losses, dev_losses, lr)
     fig, ax = _axes(ax)
@@ -110,7 +112,7 @@ def plot_loss(
         dev = _finite_or_nan(curves.dev)
         measured = ~np.isnan(dev)  # join the dev points even when measured only now and then
         ax.plot(curves.steps[measured], dev[measured], color=ORANGE, linewidth=1.5,
-                linestyle="--", label="dev")
+                linestyle="--", label=held_out_name)
     if log:
         ax.set_yscale("log")
     lr_text, lr_lines = _describe_lr(curves.steps, curves.lr)
@@ -325,6 +327,7 @@ def plot_decision_boundary(
     y_dev: Sequence[float] | None = None,
     ax: Axes | None = None,
     resolution: int = 60,
+    held_out_name: str = "dev",
 ) -> Figure:
     """The regions where a 2-D classifier predicts each class, with the data points on top.
 
@@ -333,6 +336,7 @@ def plot_decision_boundary(
     label first, e.g. ``np.where(scores > 0, 1, -1)``. ``predict`` is called once on a
     ``resolution`` x ``resolution`` grid: the scalar engine is slow, so keep it small.
     Train points are filled, dev points hollow; each class has its own colour and shape.
+    ``held_out_name`` is what the hollow points are called (``"test"`` for a test set).
     """
     X, y = _check_points(X, y, "X", "y")
     if X_dev is not None:
@@ -344,8 +348,8 @@ def plot_decision_boundary(
     _scatter_classes(ax, X, y, classes, "train", filled=True)
     accuracy = f"train accuracy {_accuracy(predict, X, y):.0%}"
     if X_dev is not None:
-        _scatter_classes(ax, X_dev, y_dev, classes, "dev", filled=False)
-        accuracy += f",  dev accuracy {_accuracy(predict, X_dev, y_dev):.0%}"
+        _scatter_classes(ax, X_dev, y_dev, classes, held_out_name, filled=False)
+        accuracy += f",  {held_out_name} accuracy {_accuracy(predict, X_dev, y_dev):.0%}"
     ax.grid(False)  # the shading already shows the scale
     ax.set_title(f"Decision boundary (shading: predicted class)\n{accuracy}", fontsize=11)
     ax.set_xlabel("first input, X[:, 0]")

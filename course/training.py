@@ -176,7 +176,7 @@ def _binary_targets(y: np.ndarray, loss: str, positive: int, negative: int) -> n
     return np.where(y > 0, positive, negative)
 
 
-def _loss_and_targets(loss: str | LossFunction) -> tuple[LossFunction, Callable]:
+def loss_and_targets(loss: str | LossFunction) -> tuple[LossFunction, Callable]:
     """The loss function, and how to turn labels into the targets it expects."""
     if callable(loss):
         return loss, np.asarray  # a custom loss gets the labels as they are
@@ -282,7 +282,7 @@ def fit(
     turns it into an exception. The model is left in the mode (train/eval) it was in.
     """
     X_train, y_train = _as_dataset(X_train, y_train, "train")
-    loss_fn, to_targets = _loss_and_targets(loss)
+    loss_fn, to_targets = loss_and_targets(loss)
     targets_train = to_targets(y_train)
     has_dev = X_dev is not None or y_dev is not None
     if (X_dev is None) != (y_dev is None):
