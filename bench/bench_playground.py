@@ -19,7 +19,7 @@ import argparse
 import statistics
 import time
 
-from course.playground import Playground, PlaygroundRun, PlaygroundSettings
+from course.show.playground import Playground, PlaygroundRun, PlaygroundSettings
 
 SETTINGS = PlaygroundSettings(dataset="moons", layers=(8, 8), batch_size=10, lr=0.1)
 TARGET_STEPS_PER_SECOND = 20

@@ -26,8 +26,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from course.engine import Value, weighted_sum
-
-DEFAULT_SEED = 0  # used when neither seed nor rng is given, so notebooks are reproducible
+from course.seeding import make_rng
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "tanh": Value.tanh,
@@ -91,15 +90,6 @@ def _check_size(n: object, what: str) -> int:
     if n < 1:
         raise ValueError(f"{what} must be at least 1, got {n}")
     return int(n)
-
-
-def _make_rng(seed: int | None, rng: random.Random | None) -> random.Random:
-    """The random number generator for initial weights: from ``rng``, ``seed`` or the default."""
-    if seed is not None and rng is not None:
-        raise ValueError("give either seed or rng, not both")
-    if rng is not None:
-        return rng
-    return random.Random(DEFAULT_SEED if seed is None else seed)
 
 
 def _prefix_labels(module: Module, prefix: str) -> None:
@@ -173,8 +163,8 @@ class Neuron(Module):
     The weighted sum is one engine node (``weighted_sum``) rather than a chain of ``*`` and
     ``+``: the same numbers and gradients, about ten times fewer nodes to build and walk.
 
-    ``seed`` or ``rng`` (a ``random.Random``) fixes the initial weights; with neither the seed
-    is ``DEFAULT_SEED``.
+    ``seed`` or ``rng`` (a ``random.Random``) fixes the initial weights; with neither they come
+    from the course's shared generator (``course.seeding.manual_seed`` restarts it).
     """
 
     def __init__(
@@ -188,7 +178,7 @@ class Neuron(Module):
         self.nin = _check_size(nin, "nin (the number of inputs)")
         self.activation = activation
         self._activate = activation_function(activation)
-        rng = _make_rng(seed, rng)
+        rng = make_rng(seed, rng)
         self.w = [Value(rng.uniform(-1.0, 1.0), label=f"w{i}") for i in range(self.nin)]
         self.b = Value(0.0, label="b")
 
@@ -221,7 +211,7 @@ class Layer(Module):
         self.nin = _check_size(nin, "nin (the number of inputs)")
         self.nout = _check_size(nout, "nout (the number of neurons)")
         self.activation = activation
-        rng = _make_rng(seed, rng)  # one generator for all neurons, so they start different
+        rng = make_rng(seed, rng)  # one generator for all neurons, so they start different
         self.neurons = [Neuron(self.nin, activation, rng=rng) for _ in range(self.nout)]
         for j, neuron in enumerate(self.neurons):
             _prefix_labels(neuron, f"n{j}.")
@@ -277,7 +267,7 @@ class MLP(Sequential):
     ``MLP(2, [16, 16, 1], activation="relu")`` ends in a plain weighted sum, a score that can
     be any number (a ReLU output could never be negative).
 
-    ``seed`` or ``rng`` fixes the initial weights (default seed: ``DEFAULT_SEED``).
+    ``seed`` or ``rng`` fixes the initial weights (default: the course's shared generator).
     """
 
     def __init__(
@@ -300,7 +290,7 @@ class MLP(Sequential):
             output_activation = "tanh" if activation == "tanh" else "linear"
         activation_function(output_activation)
 
-        rng = _make_rng(seed, rng)
+        rng = make_rng(seed, rng)
         sizes = [self.nin, *nouts]
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
@@ -351,7 +341,7 @@ class Dropout(Module):
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout probability p must be in [0, 1), got {p!r}")
         self.p = float(p)
-        self.rng = _make_rng(seed, rng)
+        self.rng = make_rng(seed, rng)
 
     def __call__(self, x: object) -> Value | list[Value]:
         if not self.training or self.p == 0.0:

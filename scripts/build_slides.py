@@ -231,7 +231,7 @@ def build_deck(exporter, notebook: Path, out: Path) -> Path:
     nb = nbformat.read(notebook, as_version=4)
     if uses_mermaid(nb):
         raise BuildError(f"{display(notebook)} has a Mermaid diagram: the offline decks do not "
-                         "include Mermaid; draw it with Graphviz (course.viz) instead")
+                         "include Mermaid; draw it with Graphviz (course.show) instead")
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}}
     )

@@ -19,7 +19,7 @@ from conftest import ROOT
 matplotlib.use("Agg")
 
 from course.engine import Value  # noqa: E402
-from course.exercises import SETS, all_exercises, ex02, ex03, ex06, ex07, exercises_of, get  # noqa: E402
+from course.exercises import SETS, all_exercises, ex02, ex03, ex07, ex09, exercises_of, get  # noqa: E402
 from course.exercises.checking import (  # noqa: E402
     CORRECT,
     INCORRECT,
@@ -31,9 +31,9 @@ from course.exercises.checking import (  # noqa: E402
 )
 from course.losses import mse  # noqa: E402
 from course.nn import MLP  # noqa: E402
-from course.playground import Playground, PlaygroundSettings  # noqa: E402
+from course.show import largest_stable_lr  # noqa: E402
+from course.show.playground import Playground, PlaygroundSettings  # noqa: E402
 from course.training import fit  # noqa: E402
-from course.viz import largest_stable_lr  # noqa: E402
 
 EXERCISES = all_exercises()
 IDS = [exercise.id for exercise in EXERCISES]
@@ -50,7 +50,7 @@ def solution_namespace() -> dict:
     """What the solutions use from their notebooks: imports and the data of the exercise cells."""
     return {
         "math": math, "Value": Value, "MLP": MLP, "mse": mse, "fit": fit,
-        "largest_stable_lr": largest_stable_lr, "ex": ex07, "data": ex07.moons_split(),
+        "largest_stable_lr": largest_stable_lr, "ex": ex09, "data": ex09.moons_split(),
     }
 
 
@@ -148,7 +148,7 @@ def weights_only(nin, nouts):
 
 
 def loop(zero_grads: bool, sign: float, zero_after_backward: bool = False):
-    """A training loop with the chosen bugs, for exercise 06.1."""
+    """A training loop with the chosen bugs, for exercise 07.1."""
 
     def train_loop(model, xs, ys, steps, lr):
         params, losses = model.parameters(), []
@@ -186,25 +186,25 @@ WRONG = {
     "03.3": [(backward_naive, "a.grad = 4 (measured by nudging a)"),
              (backward_recursive, "walk the graph with a stack"),
              (backward_with_method, "no methods")],
-    "04.1": [("x2", "is an input"), ("b", "b's grad is 0.42")],
-    "04.2": [({"a": -2.0, "b": -2.0, "c": -3.0}, "b is used twice"),
+    "05.1": [("x2", "is an input"), ("b", "b's grad is 0.42")],
+    "05.2": [({"a": -2.0, "b": -2.0, "c": -3.0}, "b is used twice"),
              ({"a": -2.0, "b": 1.0}, "no entry for 'c'")],
-    "05.1": [(neuron_without_tanh, "tanh(w·x + b)"),
+    "06.1": [(neuron_without_tanh, "tanh(w·x + b)"),
              (neuron_returning_data, "Return the Value itself")],
-    "05.2": [(weights_only, "counts the weights only")],
-    "05.3": [(MLP(3, [4, 1]), "has 21 parameters"), (MLP(3, [4, 4, 2]), "2 outputs"),
+    "06.2": [(weights_only, "counts the weights only")],
+    "06.3": [(MLP(3, [4, 1]), "has 21 parameters"), (MLP(3, [4, 4, 2]), "2 outputs"),
              (MLP(2, [8, 1]), "expects 2 inputs")],
-    "06.1": [(loop(zero_grads=False, sign=-1.0), "piling up"),
+    "07.1": [(loop(zero_grads=False, sign=-1.0), "piling up"),
              (loop(zero_grads=True, sign=+1.0), "Subtract lr * grad"),
              (loop(zero_grads=False, sign=+1.0), "Subtract lr * grad"),
              (loop(True, -1.0, zero_after_backward=True), "never changed")],
-    "06.2": [(-16.0, "−16 is the gradient of one backward()")],
-    "07.1": [(10.0, "overshoot"), (0.001, "too small")],
-    "07.2": [(untrained_model(), "accuracy(trained_model, data.X_dev, data.y_dev)")],
-    "08.1": [("moons", "the two arcs interleave"), ("xor", "No straight line")],
-    "08.2": [("dataset=xor", "test accuracy at least 95%"),
+    "07.2": [(-16.0, "−16 is the gradient of one backward()")],
+    "09.1": [(10.0, "overshoot"), (0.001, "too small")],
+    "09.2": [(untrained_model(), "accuracy(trained_model, data.X_dev, data.y_dev)")],
+    "10.1": [("moons", "the two arcs interleave"), ("xor", "No straight line")],
+    "10.2": [("dataset=xor", "test accuracy at least 95%"),
              ("dataset=moons; layers=8; lr=0.3", "Keep the data")],
-    "08.3": [("dataset=circles; layers=4; lr=1", "4 hidden neurons"),
+    "10.3": [("dataset=circles; layers=4; lr=1", "4 hidden neurons"),
              ("dataset=circles; layers=3; lr=0.3", "test accuracy at least 90%")],
 }
 
@@ -214,11 +214,11 @@ ALSO_CORRECT = {
     "02.1": [[-12, 8, -6]],
     "02.3": [forward_difference_slopes],
     "03.2": [cube_from_products],
-    "04.1": [" W2 "],
-    "05.3": [MLP(3, [8, 1])],
-    "06.1": [loop(zero_grads=True, sign=-1.0)],
-    "07.1": [0.3],
-    "08.2": [PlaygroundSettings.from_string("dataset=xor; layers=8; lr=0.3")],
+    "05.1": [" W2 "],
+    "06.3": [MLP(3, [8, 1])],
+    "07.1": [loop(zero_grads=True, sign=-1.0)],
+    "09.1": [0.3],
+    "10.2": [PlaygroundSettings.from_string("dataset=xor; layers=8; lr=0.3")],
 }
 
 
@@ -365,15 +365,15 @@ def test_an_error_in_the_students_code_is_the_failing_case():
 def test_wrong_lengths_and_kinds_of_answer_are_named():
     assert "holds 2" in ex02.q1.evaluate((1.0, 2.0)).message
     assert "should be a function" in ex03.q2.evaluate(3.0).message
-    assert "return the list of the 40 losses" in ex06.q1.evaluate(lambda *args: None).message
+    assert "return the list of the 40 losses" in ex07.q1.evaluate(lambda *args: None).message
 
 
 def test_a_playground_is_accepted_as_an_answer():
-    from course.exercises import ex08
+    from course.exercises import ex10
 
     playground = Playground.from_state("dataset=xor; layers=8; lr=0.3")
-    assert ex08.q2.evaluate(playground).status == CORRECT
-    assert "cannot be read" in ex08.q2.evaluate("layers=eight").message
+    assert ex10.q2.evaluate(playground).status == CORRECT
+    assert "cannot be read" in ex10.q2.evaluate("layers=eight").message
 
 
 def test_a_verdict_shows_as_coloured_html_and_as_text():

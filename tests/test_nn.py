@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from course.engine import Value
 from course.nn import (
     ACTIVATIONS,
-    DEFAULT_SEED,
     MLP,
     BatchNorm,
     Dropout,
@@ -22,6 +21,7 @@ from course.nn import (
     Residual,
     Sequential,
 )
+from course.seeding import manual_seed
 
 SMALL = settings(max_examples=15, deadline=None)
 inputs3 = st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3)
@@ -111,10 +111,29 @@ def test_seeds_make_weights_reproducible():
 
     assert weights(seed=7) == weights(seed=7)
     assert weights(seed=7) != weights(seed=8)
-    assert weights() == weights(seed=DEFAULT_SEED)
+    manual_seed(3)
+    first = weights()
+    manual_seed(3)
+    assert weights() == first  # the shared generator, restarted, repeats itself
     assert weights(rng=random.Random(7)) == weights(seed=7)
     with pytest.raises(ValueError, match="either seed or rng"):
         Neuron(2, seed=1, rng=random.Random(1))
+
+
+def test_modules_built_one_after_the_other_without_a_seed_start_different():
+    manual_seed(0)
+    a, b = Layer(2, 3), Layer(2, 3)
+    assert [p.data for p in a.parameters()] != [p.data for p in b.parameters()]
+    d1, d2 = Dropout(0.5), Dropout(0.5)
+    masks = [[v.data for v in d([1.0] * 20)] for d in (d1, d2)]
+    assert masks[0] != masks[1]
+
+
+def test_manual_seed_rejects_what_is_not_a_whole_number():
+    with pytest.raises(TypeError, match="manual_seed"):
+        manual_seed(1.5)
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        Neuron(2, seed="1")
 
 
 def test_neurons_of_a_layer_start_different():

@@ -15,8 +15,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from course.engine import Value  # noqa: E402
-from course.graph import HIGHLIGHT, INPUT_FILL, NO_BACKWARD_NOTE, PARAMETER_FILL  # noqa: E402
-from course.viz import (  # noqa: E402
+from course.show import (  # noqa: E402
     backward_steps,
     draw_backward_step,
     draw_graph,
@@ -26,6 +25,7 @@ from course.viz import (  # noqa: E402
     plot_lr_finder,
     plot_single_weight,
 )
+from course.show.graph import HIGHLIGHT, INPUT_FILL, NO_BACKWARD_NOTE, PARAMETER_FILL  # noqa: E402
 
 # --- expressions used by several tests ---------------------------------------------------------
 

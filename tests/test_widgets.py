@@ -15,15 +15,14 @@ matplotlib.use("Agg")
 
 from course.engine import Value  # noqa: E402
 from course.nn import ACTIVATIONS, MLP  # noqa: E402
-from course.playground import (  # noqa: E402
+from course.show.playground import (  # noqa: E402
     Playground,
     PlaygroundRun,
     PlaygroundSettings,
     network_as_arrays,
     numpy_scores,
 )
-from course.training import scores  # noqa: E402
-from course.widgets import (  # noqa: E402
+from course.show.widgets import (  # noqa: E402
     CRAWLS,
     DIVERGES,
     OSCILLATES,
@@ -39,6 +38,7 @@ from course.widgets import (  # noqa: E402
     single_weight_descent,
     training_lr_explorer,
 )
+from course.training import scores  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------
 # 1. The single weight and its regimes
@@ -177,7 +177,7 @@ def test_describe_backward_step_uses_labels_or_operations():
     x = Value(3.0)
     y = x * x + 1.0
     order = y.topological_order()
-    from course.graph import backward_steps
+    from course.show.graph import backward_steps
 
     steps = backward_steps(y)
     text = describe_backward_step(order, steps, 0)

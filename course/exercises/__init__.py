@@ -10,7 +10,7 @@ In a notebook::
     ex.q1.solution()   # a solution
 
 ``print(ex.q1)`` says which variable or function the exercise asks for. The sets are the
-modules ``ex01`` ... ``ex08`` of this package; the machinery they share is in ``checking.py``.
+modules ``ex01`` ... ``ex10`` of this package; the machinery they share is in ``checking.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from course.exercises.checking import Exercise, Verdict
 
 __all__ = ["SETS", "Exercise", "Verdict", "all_exercises", "get"]
 
-SETS = ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08")
+SETS = ("ex01", "ex02", "ex03", "ex05", "ex06", "ex07", "ex09", "ex10")
 
 
 def exercises_of(set_name: str) -> list[Exercise]:

@@ -10,7 +10,7 @@ needs:
 * ``hint()`` shows the next hint, one more at each call;
 * ``solution()`` shows a solution as code.
 
-The test functions of the exercise sets (``ex01.py`` ... ``ex08.py``) return a sentence saying
+The test functions of the exercise sets (``ex01.py`` ... ``ex10.py``) return a sentence saying
 what was right, or raise :class:`Incorrect` with what was wrong. The helpers below the class do
 the common parts: type checks with clear messages, calling the student's code safely, comparing
 numbers, and measuring slopes by nudging (central differences, as in notebook 02).

@@ -1,219 +1,146 @@
-"""Exercises of notebook 05, neuron, layer, MLP: write a neuron, count and choose parameters."""
+"""Exercises of notebook 05, drawing the graph: read gradients off a drawing, and predict them."""
 
 from __future__ import annotations
 
-import math
-import random
-from collections.abc import Callable, Sequence
-
 from course.engine import Value
-from course.exercises.checking import (
-    Case,
-    Exercise,
-    Incorrect,
-    backprop_gradients,
-    call_student,
-    central_difference,
-    expect_function,
-    expect_number,
-    expect_value_node,
-    fmt,
-    is_close,
-)
-from course.nn import MLP
+from course.exercises.checking import Case, Exercise, Incorrect, expect_number, fmt, is_close
 
 # ----------------------------------------------------------------------------------------------
-# 05.1 A neuron, written as an expression of Values
+# 05.1 Which parameter matters most?
 # ----------------------------------------------------------------------------------------------
 
-
-def _neuron_cases() -> list[tuple[list[float], list[float], float]]:
-    """(inputs, weights, bias) with 1 to 3 inputs: the first is notebook 05's neuron."""
-    rng = random.Random(5)
-    cases = [([2.0, 3.0, -1.0], [0.5, -0.4, 0.3], 0.8)]
-    for nin in (1, 2, 3):
-        xs = [round(rng.uniform(-2, 2), 3) for _ in range(nin)]
-        ws = [round(rng.uniform(-1, 1), 3) for _ in range(nin)]
-        cases.append((xs, ws, round(rng.uniform(-1, 1), 3)))
-    return cases
+NEURON_INPUTS = {"x1": 0.5, "x2": -2.0}
+NEURON_PARAMETERS = {"w1": 1.0, "w2": 0.5, "b": 1.5}
 
 
-def _call_neuron(
-    neuron_output: Callable, xs: list[float], ws: list[float], b: float
-) -> tuple[object, list[Value], Value, str]:
-    """Run the student's neuron on fresh Values; returns (output, weight Values, bias Value)."""
-    w_values = [Value(w, label=f"w{i}") for i, w in enumerate(ws)]
-    b_value = Value(b, label="b")
-    shown = f"neuron_output({xs}, w={ws}, b={b:g})"
-    out = call_student(neuron_output, list(xs), w_values, b_value, shown=shown)
-    expect_value_node(out, shown)
-    return out, w_values, b_value, shown
+def build_neuron() -> tuple[Value, dict[str, Value]]:
+    """The neuron of exercise 05.1, after backward(): its output and its values by label."""
+    values = {label: Value(x, label=label) for label, x in {**NEURON_INPUTS,
+                                                               **NEURON_PARAMETERS}.items()}
+    v = values
+    out = (v["x1"] * v["w1"] + v["x2"] * v["w2"] + v["b"]).tanh()
+    out.label = "o"
+    out.backward()
+    return out, values
 
 
-def _test_neuron(answer: object) -> str:
-    expect_function(answer, "neuron_output")
-    for xs, ws, b in _neuron_cases():
-        out, w_values, b_value, shown = _call_neuron(answer, xs, ws, b)
-        expected = math.tanh(b + sum(w * x for w, x in zip(ws, xs)))
-        if not is_close(out.data, expected):
-            raise Incorrect("The output should be tanh(w·x + b): the weighted sum of the inputs "
-                            "plus the bias, squashed by tanh.",
-                            Case(f"{shown}.data", fmt(expected), fmt(out.data)))
-        grads = backprop_gradients(out)
-        for i, param in enumerate([*w_values, b_value]):
-            _check_parameter_grad(answer, xs, ws, b, i, grads.get(id(param)), shown)
-    return (
-        "Right: on four neurons with 1 to 3 inputs the output is tanh(w·x + b), and backward() "
-        "gives every weight and the bias the slope measured by nudging it."
-    )
+def _label_of(answer: object) -> str:
+    label = getattr(answer, "label", answer)  # a Value, or its label
+    if not isinstance(label, str):
+        raise Incorrect(
+            f"`largest_grad_parameter` should be a label such as \"w1\" (or the Value itself); "
+            f"it is a {type(answer).__name__}.",
+            Case("largest_grad_parameter", "\"w1\", \"w2\" or \"b\"", repr(answer)),
+        )
+    return label.strip().lower()
 
 
-def _check_parameter_grad(
-    neuron_output: Callable, xs: list[float], ws: list[float], b: float, i: int,
-    grad: float | None, shown: str,
-) -> None:
-    """Parameter i (the weights, then the bias) must get the slope measured by nudging it."""
-    params = [*ws, b]
-    name = f"w[{i}]" if i < len(ws) else "b"
-
-    def output(t: float) -> float:
-        nudged = params[:i] + [t] + params[i + 1:]
-        return _call_neuron(neuron_output, xs, nudged[:-1], nudged[-1])[0].data
-
-    measured = central_difference(output, params[i])
-    if grad is None:
-        raise Incorrect(f"The output's graph does not contain {name}: build the output from the "
-                        f"Values you are given, so gradients can reach them.",
-                        Case(shown, f"{name} in the graph", "not in the graph"))
-    if not is_close(grad, measured, tolerance=1e-5):
-        raise Incorrect(f"The gradient of {name} differs from the slope measured by nudging it.",
-                        Case(f"d out / d {name} for {shown}", fmt(measured), fmt(grad)))
+def _test_largest_grad(answer: object) -> str:
+    label = _label_of(answer)
+    _, values = build_neuron()
+    grads = {name: values[name].grad for name in NEURON_PARAMETERS}
+    best = max(grads, key=lambda name: abs(grads[name]))
+    listing = ", ".join(f"{name}: {grads[name]:.2f}" for name in NEURON_PARAMETERS)
+    if label == best:
+        return (
+            f"Right: {best} has the largest grad in size ({listing}). Its input x2 = −2 is the "
+            f"largest in size, and a weight's grad is its input times the grad arriving at its "
+            f"product."
+        )
+    if label in NEURON_INPUTS:
+        message = (f"{label} is an input (data, yellow in the drawing), not a parameter: training "
+                   f"cannot change it. Compare w1, w2 and b.")
+    elif label in grads:
+        message = (f"{label}'s grad is {grads[label]:.2f}. Compare the sizes of the grads, "
+                   f"ignoring their signs.")
+    else:
+        message = f"There is no parameter called {label!r}: the parameters are w1, w2 and b."
+    raise Incorrect(message, Case("the parameter with the largest |grad|", best, label))
 
 
 q1 = Exercise(
     "05.1",
-    "a neuron as an expression",
-    "neuron_output",
-    _test_neuron,
+    "which parameter matters most",
+    "largest_grad_parameter",
+    _test_largest_grad,
     hints=[
-        "Start from the bias and add one product per input: `total = b`, then "
-        "`total = total + w[i] * x[i]` for each i.",
-        "Then squash the sum: `total.tanh()`.",
-        "Return the Value itself (not `.data`): the check calls backward() through it.",
+        "The parameters are the blue boxes: w1, w2 and b. Read the grad in each.",
+        "Compare sizes and ignore signs: a grad of −0.8 matters more than one of 0.4.",
+        "A weight's grad is its input times the grad arriving at the product: the weight whose "
+        "input is largest in size wins.",
     ],
-    solution='''
-        def neuron_output(x, w, b):
-            """tanh(w[0]*x[0] + w[1]*x[1] + ... + b), built from Value operations."""
-            total = b
-            for wi, xi in zip(w, x):
-                total = total + wi * xi
-            return total.tanh()
-    ''',
+    solution="""
+        largest_grad_parameter = "w2"  # grad -0.84: its input x2 = -2 is the largest in size
+    """,
 )
 
 
 # ----------------------------------------------------------------------------------------------
-# 05.2 How many parameters does an MLP have?
+# 05.2 Predict the grads of a drawing made before backward()
 # ----------------------------------------------------------------------------------------------
 
-SHAPES = [(3, [4, 4, 1]), (1, [1]), (2, [16, 16, 1]), (5, [3]), (10, [7, 2]), (4, [1, 1, 1, 1])]
+LEAVES = {"a": 1.0, "b": 2.0, "c": 4.0}
 
 
-def _weights_only(nin: int, nouts: Sequence[int]) -> int:
-    sizes = [nin, *nouts]
-    return sum(n_in * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+def build_reuse_graph() -> tuple[Value, dict[str, Value]]:
+    """L = (a + b) * (b - c) with a = 1, b = 2, c = 4: b is used twice. Not yet backward()."""
+    a, b, c = (Value(x, label=name) for name, x in LEAVES.items())
+    s = a + b
+    s.label = "s"
+    t = b - c
+    t.label = "t"
+    L = s * t
+    L.label = "L"
+    return L, {"a": a, "b": b, "c": c}
 
 
-def _test_count(answer: object) -> str:
-    expect_function(answer, "count_parameters")
-    for nin, nouts in SHAPES:
-        shown = f"count_parameters({nin}, {nouts})"
-        got = expect_number(call_student(answer, nin, list(nouts), shown=shown), shown)
-        expected = MLP(nin, nouts).num_parameters()
-        if got != expected:
-            if got == _weights_only(nin, nouts):
-                advice = "That counts the weights only: every neuron also has a bias."
-            else:
-                advice = ("Each layer has n_out neurons, and each neuron has one weight per "
-                          "input of its layer plus one bias.")
-            expected_text = f"{expected} (MLP({nin}, {nouts}).num_parameters())"
-            raise Incorrect(advice, Case(shown, expected_text, fmt(got)))
+def _test_predicted_grads(answer: object) -> str:
+    if not isinstance(answer, dict):
+        raise Incorrect(
+            "`predicted_grads` should be a dict from label to grad, like "
+            "{\"a\": 1.0, \"b\": 2.0, \"c\": 3.0}.",
+            Case("predicted_grads", "a dict", type(answer).__name__),
+        )
+    L, leaves = build_reuse_graph()
+    L.backward()
+    for name, leaf in leaves.items():
+        if name not in answer:
+            raise Incorrect(f"`predicted_grads` has no entry for {name!r}.",
+                            Case(f"predicted_grads[{name!r}]", fmt(leaf.grad), "missing"))
+        value = expect_number(answer[name], f"predicted_grads[{name!r}]")
+        if not is_close(value, leaf.grad):
+            raise Incorrect(_advice(name, value),
+                            Case(f"{name}.grad in L = (a + b) * (b - c)", fmt(leaf.grad),
+                                 fmt(value)))
     return (
-        f"Right: your formula agrees with MLP(...).num_parameters() for all {len(SHAPES)} shapes: "
-        f"each layer adds n_out · (n_in + 1)."
+        "Right: a.grad = t = −2, c.grad = −s = −3, and b, used in both s and t, gets the sum of "
+        "both contributions: −2 + 3 = 1. Run L.backward() and draw the graph again to see them."
     )
+
+
+def _advice(name: str, value: float) -> str:
+    if name == "b" and (is_close(value, -2.0) or is_close(value, 3.0)):
+        return ("b is used twice, in s = a + b and in t = b − c: its grad is the sum of the two "
+                "contributions.")
+    if name == "c" and is_close(value, 3.0):
+        return "t = b − c: the subtraction flips the sign of what it passes to c."
+    return f"Work right to left: L = s·t, so s.grad = t and t.grad = s; then on to {name}."
 
 
 q2 = Exercise(
     "05.2",
-    "the number of parameters of an MLP",
-    "count_parameters",
-    _test_count,
+    "predict the grads before backward()",
+    "predicted_grads",
+    _test_predicted_grads,
     hints=[
-        "Go layer by layer. A layer with n_in inputs and n_out neurons has n_out neurons, each "
-        "with n_in weights and one bias.",
-        "The inputs of the first layer are the nin inputs of the network; the inputs of every "
-        "other layer are the outputs (neurons) of the layer before.",
-        "`sizes = [nin, *nouts]`, then add `n_out * (n_in + 1)` for each pair "
-        "`zip(sizes, sizes[1:])`.",
-    ],
-    solution='''
-        def count_parameters(nin, nouts):
-            """How many weights and biases MLP(nin, nouts) has."""
-            sizes = [nin, *nouts]
-            total = 0
-            for n_in, n_out in zip(sizes, sizes[1:]):
-                total += n_out * (n_in + 1)  # each neuron: one weight per input, plus a bias
-            return total
-    ''',
-)
-
-
-# ----------------------------------------------------------------------------------------------
-# 05.3 A network with exactly 41 parameters
-# ----------------------------------------------------------------------------------------------
-
-TARGET_PARAMETERS = 41
-
-
-def _test_model_41(answer: object) -> str:
-    if not callable(getattr(answer, "parameters", None)):
-        raise Incorrect("`model_41` should be a network, such as MLP(3, [...]).",
-                        Case("model_41", "an MLP", type(answer).__name__))
-    out = call_student(answer, [0.5, -1.0, 2.0], shown="model_41([0.5, -1.0, 2.0])")
-    if isinstance(out, (list, tuple)):
-        raise Incorrect(f"model_41 gives {len(out)} outputs for one example: the last layer "
-                        f"needs 1 neuron.",
-                        Case("model_41([0.5, -1.0, 2.0])", "one Value", f"{len(out)} Values"))
-    count = len(answer.parameters())
-    if count != TARGET_PARAMETERS:
-        raise Incorrect(f"{answer!r} has {count} parameters. Use count_parameters to try shapes.",
-                        Case("len(model_41.parameters())", str(TARGET_PARAMETERS), str(count)))
-    other = "MLP(3, [8, 1])" if count_layers(answer) == [4, 4, 1] else "MLP(3, [4, 4, 1])"
-    return (
-        f"Right: 3 inputs, 1 output and 41 parameters. {other} has 41 too: the number of "
-        f"parameters does not fix the shape."
-    )
-
-
-def count_layers(model: object) -> list[int]:
-    """The number of neurons in each layer of an MLP ([] for other modules)."""
-    return [layer.nout for layer in getattr(model, "layers", [])]
-
-
-q3 = Exercise(
-    "05.3",
-    "a network with exactly 41 parameters",
-    "model_41",
-    _test_model_41,
-    hints=[
-        "The network takes 3 inputs and gives 1 output, so it is `MLP(3, [..., 1])`.",
-        "A last layer of 1 neuron after a layer of k neurons has k + 1 parameters; a first layer "
-        "of k neurons on 3 inputs has 4k.",
-        "Try one hidden layer: 4k + (k + 1) = 41. Or use your `count_parameters` from exercise "
-        "05.2 on a few shapes.",
+        "Right to left. L = s·t, so s.grad = t = −2 and t.grad = s = 3.",
+        "A + passes its grad through unchanged. A − passes it to its first input and flips its "
+        "sign for the second.",
+        "b feeds both s and t: add up what it receives from each.",
     ],
     solution="""
-        model_41 = MLP(3, [4, 4, 1])  # 4*(3 + 1) + 4*(4 + 1) + 1*(4 + 1) = 16 + 20 + 5 = 41
+        # L = s * t with s = a + b = 3 and t = b - c = -2: s.grad = t = -2 and t.grad = s = 3
+        # a gets s.grad; c gets -t.grad; b gets s.grad + t.grad (it is used twice)
+        predicted_grads = {"a": -2.0, "b": -2.0 + 3.0, "c": -3.0}
     """,
 )

@@ -1,171 +1,141 @@
-"""Exercises of notebook 07, training in practice: pick a learning rate, reach a dev accuracy.
-
-The data and the runs these exercises are about come from functions of this module
-(``lr_sweep``, ``loss_after_training``, ``moons_split``), so the notebook and the checker
-always look at exactly the same numbers.
-"""
+"""Exercises of notebook 07, the training loop: fix a broken loop, and gradients that pile up."""
 
 from __future__ import annotations
 
-import functools
-import math
-from typing import NamedTuple
+import numbers
 
-import numpy as np
-
-from course import losses
-from course.data import make_moons, to_pm1, train_dev_test_split
-from course.exercises.checking import Case, Exercise, Incorrect, call_student, expect_number, fmt
+from course.exercises.checking import (
+    Case,
+    Exercise,
+    Incorrect,
+    call_student,
+    expect_function,
+    expect_number,
+    fmt,
+    is_close,
+)
+from course.losses import mse
 from course.nn import MLP
-from course.training import accuracy, fit
+
+# The four examples of notebook 07, and the run the checker asks for.
+XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+YS = [1.0, -1.0, -1.0, 1.0]
+STEPS = 40
+LR = 0.2
+GOOD_LOSS = 0.02  # a correct loop gets below 0.006 in 40 steps; both bugs stay far above this
 
 # ----------------------------------------------------------------------------------------------
-# 07.1 A learning rate from a sweep
+# 07.1 Fix the broken training loop
 # ----------------------------------------------------------------------------------------------
 
-SWEEP_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-SWEEP_STEPS = 40
-SWEEP_BATCH = 10
-GOOD_ENOUGH = 2.0  # accepted: a final loss at most this many times the sweep's lowest
+
+def _loss_curve(returned: object, shown: str) -> list[float]:
+    """The list of losses that train_loop returned, as floats (Values are accepted too)."""
+    if not isinstance(returned, (list, tuple)) or len(returned) != STEPS:
+        size = f"{len(returned)} items" if isinstance(returned, (list, tuple)) else repr(returned)
+        raise Incorrect(
+            f"train_loop should return the list of the {STEPS} losses, one per step "
+            f"(`losses.append(loss.data)` inside the loop, `return losses` after it).",
+            Case(shown, f"a list of {STEPS} numbers", size),
+        )
+    curve = [getattr(loss, "data", loss) for loss in returned]
+    for i, loss in enumerate(curve):
+        if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+            raise Incorrect("Every item of the returned list should be a loss (a number).",
+                            Case(f"{shown}[{i}]", "a number", repr(loss)))
+    return [float(loss) for loss in curve]
 
 
-@functools.cache
-def sweep_data() -> tuple[np.ndarray, np.ndarray]:
-    """The 100 moons points every run of the sweep trains on."""
-    return make_moons(100, noise=0.1, seed=0)
+def _diagnosis(curve: list[float]) -> str:
+    """Which bug the shape of the loss curve points to."""
+    first, last, lowest = curve[0], curve[-1], min(curve)
+    if all(is_close(loss, first, tolerance=1e-9) for loss in curve):
+        return ("The loss never changed: the parameters did not move. Are the gradients zeroed "
+                "after backward() instead of before it, or is the update missing?")
+    if last > first and lowest < first / 2:
+        return (f"The loss fell to {fmt(lowest)} and then climbed back to {fmt(last)}: gradients "
+                f"from earlier steps are piling up. Set every grad to 0 before backward().")
+    if last > first:
+        return (f"The loss grew from {fmt(first)} to {fmt(last)}: the update climbs uphill. "
+                f"Subtract lr * grad instead of adding it.")
+    return ("The loss falls, but not far enough: check that every parameter is updated at every "
+            "step, with the learning rate it is given.")
 
 
-def loss_after_training(lr: float) -> float:
-    """Train MLP(2, [8, 8, 1], relu) with SGD at ``lr`` for 40 mini-batch steps; its hinge loss
-    on all 100 points afterwards (inf if training diverged)."""
-    X, y = sweep_data()
-    model = MLP(2, [8, 8, 1], activation="relu", seed=0)
-    history = fit(model, X, y, loss="hinge", lr=lr, steps=SWEEP_STEPS, batch_size=SWEEP_BATCH)
-    if history.diverged:
-        return math.inf
-    loss = losses.hinge(model.forward_batch(X.tolist()), to_pm1(y)).data
-    return loss if math.isfinite(loss) else math.inf
-
-
-@functools.cache
-def lr_sweep() -> tuple[list[float], list[float]]:
-    """The sweep of exercise 07.1: (learning rates, loss after training with each)."""
-    return list(SWEEP_LRS), [loss_after_training(lr) for lr in SWEEP_LRS]
-
-
-def _test_chosen_lr(answer: object) -> str:
-    lr = expect_number(answer, "chosen_lr")
-    if lr <= 0:
-        raise Incorrect(f"`chosen_lr` is {fmt(lr)}: a learning rate is a positive number.",
-                        Case("chosen_lr", "a positive number", fmt(lr)))
-    _, sweep_losses = lr_sweep()
-    limit = GOOD_ENOUGH * min(sweep_losses)
-    loss = loss_after_training(lr)
-    shown = f"40 steps with lr = {fmt(lr)}"
-    if loss <= limit:
-        return (f"Right: with lr = {fmt(lr)} the loss after 40 steps is {loss:.3f}, within "
-                f"{GOOD_ENOUGH:g}× the lowest loss of the sweep ({min(sweep_losses):.3f}).")
-    if math.isinf(loss):
-        advice = "Training diverged: the steps are far too large."
-    elif lr > SWEEP_LRS[int(np.argmin(sweep_losses))]:
-        advice = "The loss is worse than near the best learning rate: the steps overshoot."
-    else:
-        advice = "The loss is still high after 40 steps: the steps are too small to get far."
-    raise Incorrect(advice, Case(shown, f"a loss of at most {limit:.3f} (2 × the lowest)",
-                                 "inf (diverged)" if math.isinf(loss) else f"{loss:.3f}"))
+def _test_train_loop(answer: object) -> str:
+    expect_function(answer, "train_loop")
+    model = MLP(3, [4, 4, 1], seed=0)
+    shown = f"train_loop(MLP(3, [4, 4, 1], seed=0), xs, ys, steps={STEPS}, lr={LR})"
+    curve = _loss_curve(call_student(answer, model, XS, YS, STEPS, LR, shown=shown), shown)
+    final = mse([model(x) for x in XS], YS).data
+    if final < GOOD_LOSS:
+        return (f"Right: the loss fell from {curve[0]:.3g} to {final:.3g} in {STEPS} steps. "
+                f"Zero, backward, then step downhill: the order matters.")
+    raise Incorrect(
+        _diagnosis(curve),
+        Case(shown, f"a final loss below {GOOD_LOSS}", f"losses {fmt(curve[0])} … {fmt(final)}"),
+    )
 
 
 q1 = Exercise(
     "07.1",
-    "a learning rate from the sweep",
-    "chosen_lr",
-    _test_chosen_lr,
+    "fix the broken training loop",
+    "train_loop",
+    _test_train_loop,
     hints=[
-        "Find the lowest point of the sweep. Then look right of it: how far can the learning rate "
-        "grow before the loss gets clearly worse?",
-        "A good rule: the largest learning rate whose loss stays within 2× the lowest loss. "
-        "`largest_stable_lr(lrs, sweep_losses)` applies it, and `plot_lr_finder(lrs, "
-        "sweep_losses)` draws it as a green line.",
-        "Any learning rate whose loss after 40 steps is at most 2× the lowest of the sweep is "
-        "accepted, also one between the points of the sweep.",
+        "Run `broken_train_loop` and read its losses: do they go up from the start, or fall "
+        "first and rise later? Each pattern points to a different bug.",
+        "`backward()` adds to every grad. Without setting them to 0 before each `backward()`, "
+        "every step uses the sum of all the gradients so far.",
+        "The update must go downhill: `p.data -= lr * p.grad`. The loop of section 5 has the "
+        "four steps in the right order.",
     ],
-    solution="""
-        # the largest lr whose loss stays within 2x the lowest one of the sweep
-        # (largest_stable_lr(lrs, sweep_losses) gives the same number)
-        chosen_lr = 1.0
-    """,
+    solution='''
+        def train_loop(model, xs, ys, steps, lr):
+            """Train model on (xs, ys) with plain gradient descent; the loss at every step."""
+            params = model.parameters()
+            losses = []
+            for step in range(steps):
+                loss = mse([model(x) for x in xs], ys)  # 1. forward pass
+                for p in params:  # 2. zero the gradients (this line was missing)
+                    p.grad = 0.0
+                loss.backward()  # 3. backward pass
+                for p in params:  # 4. update: downhill, so minus (it was +=)
+                    p.data -= lr * p.grad
+                losses.append(loss.data)
+            return losses
+    ''',
 )
 
 
 # ----------------------------------------------------------------------------------------------
-# 07.2 A model that reaches 90 % on the dev set
+# 07.2 What a second backward() does
 # ----------------------------------------------------------------------------------------------
 
-DEV_TARGET = 0.9
 
-
-@functools.cache
-def _split() -> tuple[np.ndarray, ...]:
-    X, y = make_moons(300, noise=0.1, seed=1)
-    return train_dev_test_split(X, y, (0.6, 0.2, 0.2), seed=0)
-
-
-class Split(NamedTuple):
-    """A training set and a dev set: ``data.X_train``, ``data.y_train``, ``data.X_dev``, ..."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_dev: np.ndarray
-    y_dev: np.ndarray
-
-
-def moons_split() -> Split:
-    """The data of exercise 07.2: 180 training and 60 dev points of 300 moons points.
-
-    The remaining 60 are the test set, kept back for an honest final score.
-    """
-    X_train, y_train, X_dev, y_dev, _, _ = _split()
-    return Split(X_train.copy(), y_train.copy(), X_dev.copy(), y_dev.copy())
-
-
-def _test_trained_model(answer: object) -> str:
-    if not callable(getattr(answer, "parameters", None)):
-        raise Incorrect("`trained_model` should be a trained network, such as an MLP.",
-                        Case("trained_model", "a trained MLP", type(answer).__name__))
-    data = moons_split()
-    call_student(answer, data.X_dev[0].tolist(), shown="trained_model([x, y])")
-    dev_accuracy = call_student(accuracy, answer, data.X_dev, data.y_dev,
-                                shown="accuracy(trained_model, data.X_dev, data.y_dev)")
-    correct, total = round(dev_accuracy * len(data.y_dev)), len(data.y_dev)
-    if dev_accuracy >= DEV_TARGET:
-        return (f"Right: {dev_accuracy:.1%} of the dev points ({correct} of {total}) are "
-                f"classified correctly.")
-    raise Incorrect(
-        "Not accurate enough yet. Look at the training loss: still falling? Train longer or "
-        "with a larger learning rate. A straight-line boundary tops out near 82%: the network "
-        "needs a hidden layer.",
-        Case("accuracy(trained_model, data.X_dev, data.y_dev)", f"at least {DEV_TARGET:.0%}",
-             f"{dev_accuracy:.1%} ({correct} of {total})"),
-    )
+def _test_second_backward(answer: object) -> str:
+    value = expect_number(answer, "grad_after_two_backwards")
+    if is_close(value, -32.0):
+        return ("Right: each backward() adds dloss/dw = −16 to w.grad, so after two it holds −32. "
+                "That is why the loop zeroes the gradients before every backward().")
+    advice = {
+        -16.0: "−16 is the gradient of one backward(). The second one does not replace it.",
+        0.0: "backward() does not reset a leaf's grad: it adds to it.",
+        256.0: "The gradients are added, not multiplied.",
+    }.get(value, "One backward() gives −16 (notebook 01). What does the second one do to it?")
+    raise Incorrect(advice, Case("w.grad after loss.backward() twice, w = 1", "-32", fmt(value)))
 
 
 q2 = Exercise(
     "07.2",
-    "90 % on the dev set",
-    "trained_model",
-    _test_trained_model,
+    "what a second backward() does",
+    "grad_after_two_backwards",
+    _test_second_backward,
     hints=[
-        "Start from `MLP(2, [8, 8, 1], activation=\"relu\")` and `fit` with the hinge loss, "
-        "mini-batches of 20 and about 150 steps.",
-        "`accuracy(trained_model, data.X_dev, data.y_dev)` says where you are. To watch the dev "
-        "accuracy during training, pass `X_dev=data.X_dev, y_dev=data.y_dev` to `fit` and plot "
-        "`history.dev_acc` (slower).",
-        "If the dev accuracy stays near 85%, the learning rate is probably too small: try "
-        "values from a sweep, like 0.3.",
+        "One backward() gives w.grad = 2·(w·x − y)·x = 2·(2 − 6)·2 = −16, as in notebook 01.",
+        "`backward()` adds to the grad of a leaf (`+=`): it does not start again from 0.",
     ],
     solution="""
-        trained_model = MLP(2, [8, 8, 1], activation="relu", seed=0)
-        history = fit(trained_model, data.X_train, data.y_train, loss="hinge", lr=0.3,
-                      steps=150, batch_size=20)
+        grad_after_two_backwards = 2 * -16.0  # each backward() adds dloss/dw = -16 to w.grad
     """,
 )

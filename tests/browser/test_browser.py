@@ -5,7 +5,7 @@ way a student does: arrow keys on a slider, clicks on buttons. It checks what th
 times how long a slider change takes to redraw, and saves screenshots to build/screenshots/.
 
 ``widgets_check.ipynb`` is written by the test itself and always runs; the course notebooks
-(01, 04, 08) are tested when they exist and use the widget, and skipped with the reason
+(01, 05, 10) are tested when they exist and use the widget, and skipped with the reason
 otherwise.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.widgets import describe_descent, single_weight_descent
+from course.show.widgets import describe_descent, single_weight_descent
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,8 @@ RUN_TIMEOUT_MS = 60_000  # opening a notebook, starting its kernel and running e
 REDRAW_TARGET_SECONDS = 0.3
 
 WIDGETS_CHECK = [
-    "from course.engine import Value\nfrom course.widgets import backward_stepper, lr_explorer",
+    "from course.engine import Value\n"
+    "from course.show.widgets import backward_stepper, lr_explorer",
     "lr_explorer()",
     'a = Value(2.0, label="a")\nb = Value(-3.0, label="b")\nc = a * b\nc.label = "c"\n'
     'd = c + a\nd.label = "d"\nbackward_stepper(d)',
@@ -268,14 +269,14 @@ def test_notebook_01_learning_rate_slider(page, lab, screenshots, capsys):
     check_lr_explorer(page, screenshots, "01", capsys)
 
 
-def test_notebook_04_backward_stepper(page, lab, screenshots):
-    name = course_notebook(lab, "04", uses="backward_stepper")
+def test_notebook_05_backward_stepper(page, lab, screenshots):
+    name = course_notebook(lab, "05", uses="backward_stepper")
     open_and_run_all(page, lab, name)
-    check_backward_stepper(page, screenshots, "04")
+    check_backward_stepper(page, screenshots, "05")
 
 
-def test_notebook_08_playground_plays_and_pauses(page, lab, screenshots, capsys):
-    name = course_notebook(lab, "08", uses="Playground")
+def test_notebook_10_playground_plays_and_pauses(page, lab, screenshots, capsys):
+    name = course_notebook(lab, "10", uses="Playground")
     open_and_run_all(page, lab, name)
-    check_playground(page, screenshots, "08", capsys)
-    page.screenshot(path=screenshots / "08_page.png")
+    check_playground(page, screenshots, "10", capsys)
+    page.screenshot(path=screenshots / "10_page.png")

@@ -32,8 +32,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from course.engine import Value
 from course.nn import MLP
-from course.training import fit, scores
-from course.viz import (
+from course.show import (
     BackwardStep,
     backward_steps,
     draw_backward_step,
@@ -41,6 +40,7 @@ from course.viz import (
     plot_loss,
     plot_single_weight,
 )
+from course.training import fit, scores
 
 # ----------------------------------------------------------------------------------------------
 # Shared pieces: figures as PNG bytes, and a message line that replaces tracebacks
@@ -282,7 +282,7 @@ def lr_explorer(lr: float = 0.05, steps: int = 20) -> LearningRateExplorer:
 
 
 # ----------------------------------------------------------------------------------------------
-# 2. The learning rate on a real network (notebook 06)
+# 2. The learning rate on a real network (notebook 07)
 # ----------------------------------------------------------------------------------------------
 
 LESSON_XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
@@ -369,7 +369,7 @@ def training_lr_explorer(lr: float = 0.05, steps: int = 100, activation: str = "
 
 
 # ----------------------------------------------------------------------------------------------
-# 3. Stepping through a backward pass (notebook 04)
+# 3. Stepping through a backward pass (notebook 05)
 # ----------------------------------------------------------------------------------------------
 
 

@@ -1,12 +1,12 @@
 """Pictures for the course, importable from one place.
 
 * Computation graphs, drawn with Graphviz: ``draw_graph``, and a backward pass step by step with
-  ``backward_steps`` and ``draw_backward_step`` (they live in ``course/graph.py``).
+  ``backward_steps`` and ``draw_backward_step`` (they live in ``course/show/graph.py``).
 * Training plots, drawn with matplotlib: loss curves, a learning-rate sweep, decision boundaries
-  and the single-weight parabola (they live in ``course/plots.py``).
+  and the single-weight parabola (they live in ``course/show/plots.py``).
 """
 
-from course.graph import (
+from course.show.graph import (
     BackwardStep,
     GradientFlow,
     backward_steps,
@@ -14,7 +14,7 @@ from course.graph import (
     draw_graph,
     node_name,
 )
-from course.plots import (
+from course.show.plots import (
     largest_stable_lr,
     plot_decision_boundary,
     plot_loss,

@@ -46,9 +46,9 @@ from course.data import (
 from course.engine import GELU_CUBIC, SQRT_2_OVER_PI
 from course.nn import ACTIVATIONS, MLP
 from course.optim import SGD, check_lr
+from course.show import plot_decision_boundary, plot_loss
+from course.show.widgets import MessageLine, figure_png, new_figure, shows_errors
 from course.training import fit, loss_and_targets
-from course.viz import plot_decision_boundary, plot_loss
-from course.widgets import MessageLine, figure_png, new_figure, shows_errors
 
 # ----------------------------------------------------------------------------------------------
 # Settings and the setup string

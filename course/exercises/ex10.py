@@ -1,4 +1,4 @@
-"""Exercises of notebook 08, the playground: targets to reach within a budget of epochs.
+"""Exercises of notebook 10, the playground: targets to reach within a budget of epochs.
 
 An answer is a playground setup: a ``Playground`` (its current setup is read), a
 ``PlaygroundSettings``, or a setup string such as ``"dataset=xor; layers=8; lr=0.3"``. The
@@ -9,7 +9,7 @@ the same seed, the same batches), and measures the accuracy on the test points.
 from __future__ import annotations
 
 from course.exercises.checking import Case, Exercise, Incorrect
-from course.playground import DATASETS, PlaygroundRun, PlaygroundSettings
+from course.show.playground import DATASETS, PlaygroundRun, PlaygroundSettings
 
 DATA_FIELDS = ("dataset", "noise", "train_percent", "seed")
 
@@ -60,7 +60,7 @@ def expect_data(settings: PlaygroundSettings, required: PlaygroundSettings, name
 
 
 # ----------------------------------------------------------------------------------------------
-# 08.1 Which dataset does a straight line separate?
+# 10.1 Which dataset does a straight line separate?
 # ----------------------------------------------------------------------------------------------
 
 LINEAR_EPOCHS = 20
@@ -85,7 +85,7 @@ def _test_linear_dataset(answer: object) -> str:
 
 
 q1 = Exercise(
-    "08.1",
+    "10.1",
     "the dataset a straight line separates",
     "linear_dataset",
     _test_linear_dataset,
@@ -102,7 +102,7 @@ q1 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 08.2 XOR in 10 epochs
+# 10.2 XOR in 10 epochs
 # ----------------------------------------------------------------------------------------------
 
 XOR_DATA = PlaygroundSettings(dataset="xor")
@@ -126,7 +126,7 @@ def _test_xor(answer: object) -> str:
 
 
 q2 = Exercise(
-    "08.2",
+    "10.2",
     "XOR in 10 epochs",
     "xor_setup",
     _test_xor,
@@ -143,7 +143,7 @@ q2 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 08.3 Circles with at most 3 hidden neurons
+# 10.3 Circles with at most 3 hidden neurons
 # ----------------------------------------------------------------------------------------------
 
 CIRCLES_DATA = PlaygroundSettings(dataset="circles")
@@ -174,7 +174,7 @@ def _test_small_circles(answer: object) -> str:
 
 
 q3 = Exercise(
-    "08.3",
+    "10.3",
     "circles with at most 3 hidden neurons",
     "small_circles_setup",
     _test_small_circles,
