@@ -12,6 +12,7 @@ import importlib.util
 import math
 import re
 
+import exercise_cases
 import matplotlib
 import pytest
 from conftest import ROOT
@@ -19,7 +20,7 @@ from conftest import ROOT
 matplotlib.use("Agg")
 
 from course.engine import Value  # noqa: E402
-from course.exercises import SETS, all_exercises, ex02, ex03, ex07, ex09, exercises_of, get  # noqa: E402
+from course.exercises import SETS, all_exercises, ex02, ex03, ex07, exercises_of, get  # noqa: E402
 from course.exercises.checking import (  # noqa: E402
     CORRECT,
     INCORRECT,
@@ -29,11 +30,7 @@ from course.exercises.checking import (  # noqa: E402
     Verdict,
     backprop_gradients,
 )
-from course.losses import mse  # noqa: E402
-from course.nn import MLP  # noqa: E402
-from course.show import largest_stable_lr  # noqa: E402
-from course.show.playground import Playground, PlaygroundSettings  # noqa: E402
-from course.training import fit  # noqa: E402
+from course.show.playground import Playground  # noqa: E402
 
 EXERCISES = all_exercises()
 IDS = [exercise.id for exercise in EXERCISES]
@@ -48,10 +45,7 @@ def load_make_student():
 
 def solution_namespace() -> dict:
     """What the solutions use from their notebooks: imports and the data of the exercise cells."""
-    return {
-        "math": math, "Value": Value, "MLP": MLP, "mse": mse, "fit": fit,
-        "largest_stable_lr": largest_stable_lr, "ex": ex09, "data": ex09.moons_split(),
-    }
+    return {"math": math, "Value": Value, **SOLUTION_NAMESPACE}
 
 
 def answer_from_solution(exercise):
@@ -64,162 +58,7 @@ def text_of(verdict: Verdict) -> str:
     return repr(verdict)
 
 
-# ----------------------------------------------------------------------------------------------
-# Wrong answers, and other correct ones
-# ----------------------------------------------------------------------------------------------
-
-
-def cube_with_wrong_local_grad(v):
-    return Value(v.data**3, children=(v,), local_grads=(2 * v.data,))
-
-
-def cube_from_products(v):
-    return v * v * v  # a different graph, the same function: must pass
-
-
-def cube_without_children(v):
-    return Value(v.data**3)
-
-
-def slopes_without_the_2(fn, point, h=1e-6):
-    slopes = []
-    for i in range(len(point)):
-        up, down = list(point), list(point)
-        up[i] += h
-        down[i] -= h
-        slopes.append((fn(*up) - fn(*down)) / h)
-    return slopes
-
-
-def forward_difference_slopes(fn, point, h=1e-6):
-    base = fn(*point)
-    return [(fn(*[x + h if j == i else x for j, x in enumerate(point)]) - base) / h
-            for i in range(len(point))]
-
-
-def backward_naive(root):
-    """Notebook 03's first attempt: passes a gradient on before it is complete."""
-    root.grad = 1.0
-
-    def pass_down(node):
-        for child, local in zip(node.children, node.local_grads):
-            child.grad += local * node.grad
-            pass_down(child)
-
-    pass_down(root)
-
-
-def backward_recursive(root):
-    """Right on small graphs, but its recursion is too deep for a long chain."""
-    order, visited = [], set()
-
-    def visit(node):
-        if node not in visited:
-            visited.add(node)
-            for child in node.children:
-                visit(child)
-            order.append(node)
-
-    visit(root)
-    root.grad = 1.0
-    for node in reversed(order):
-        for child, local in zip(node.children, node.local_grads):
-            child.grad += local * node.grad
-
-
-def backward_with_method(root):
-    root.backward()  # the checker's nodes have no methods
-
-
-def neuron_without_tanh(x, w, b):
-    total = b
-    for wi, xi in zip(w, x):
-        total = total + wi * xi
-    return total
-
-
-def neuron_returning_data(x, w, b):
-    return neuron_without_tanh(x, w, b).tanh().data
-
-
-def weights_only(nin, nouts):
-    sizes = [nin, *nouts]
-    return sum(a * b for a, b in zip(sizes, sizes[1:]))
-
-
-def loop(zero_grads: bool, sign: float, zero_after_backward: bool = False):
-    """A training loop with the chosen bugs, for exercise 07.1."""
-
-    def train_loop(model, xs, ys, steps, lr):
-        params, losses = model.parameters(), []
-        for _ in range(steps):
-            loss = mse([model(x) for x in xs], ys)
-            if zero_grads:
-                model.zero_grad()
-            loss.backward()
-            if zero_after_backward:
-                model.zero_grad()
-            for p in params:
-                p.data += sign * lr * p.grad
-            losses.append(loss.data)
-        return losses
-
-    return train_loop
-
-
-def untrained_model():
-    return MLP(2, [4, 1], activation="relu", seed=0)
-
-
-# exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
-WRONG = {
-    "01.1": [(0.25, "0.25 is where the oscillation stops shrinking"),
-             (0.1, "the error keeps its sign")],
-    "01.2": [(0.125, "0.125 lands in one step for x = 2")],
-    "01.3": [(0.25, "already diverges"), (0.05, "still converges")],
-    "02.1": [((-12.0, -8.0, -6.0), "dm/db at a = 2, b = -3, c = 4")],
-    "02.2": [(6.0, "6 is ∂p/∂a"), (0.1, "0.1 is ∂q/∂p")],
-    "02.3": [(slopes_without_the_2, "partial_derivatives(a*b + c, (2.0, -3.0, 10.0))")],
-    "03.1": [(12.0, "12 is ∂c/∂b")],
-    "03.2": [(cube_with_wrong_local_grad, "d cube(v)/dv at v = 2"),
-             (cube_without_children, "does not record v as its child")],
-    "03.3": [(backward_naive, "a.grad = 4 (measured by nudging a)"),
-             (backward_recursive, "walk the graph with a stack"),
-             (backward_with_method, "no methods")],
-    "05.1": [("x2", "is an input"), ("b", "b's grad is 0.42")],
-    "05.2": [({"a": -2.0, "b": -2.0, "c": -3.0}, "b is used twice"),
-             ({"a": -2.0, "b": 1.0}, "no entry for 'c'")],
-    "06.1": [(neuron_without_tanh, "tanh(w·x + b)"),
-             (neuron_returning_data, "Return the Value itself")],
-    "06.2": [(weights_only, "counts the weights only")],
-    "06.3": [(MLP(3, [4, 1]), "has 21 parameters"), (MLP(3, [4, 4, 2]), "2 outputs"),
-             (MLP(2, [8, 1]), "expects 2 inputs")],
-    "07.1": [(loop(zero_grads=False, sign=-1.0), "piling up"),
-             (loop(zero_grads=True, sign=+1.0), "Subtract lr * grad"),
-             (loop(zero_grads=False, sign=+1.0), "Subtract lr * grad"),
-             (loop(True, -1.0, zero_after_backward=True), "never changed")],
-    "07.2": [(-16.0, "−16 is the gradient of one backward()")],
-    "09.1": [(10.0, "overshoot"), (0.001, "too small")],
-    "09.2": [(untrained_model(), "accuracy(trained_model, data.X_dev, data.y_dev)")],
-    "10.1": [("moons", "the two arcs interleave"), ("xor", "No straight line")],
-    "10.2": [("dataset=xor", "test accuracy at least 95%"),
-             ("dataset=moons; layers=8; lr=0.3", "Keep the data")],
-    "10.3": [("dataset=circles; layers=4; lr=1", "4 hidden neurons"),
-             ("dataset=circles; layers=3; lr=0.3", "test accuracy at least 90%")],
-}
-
-# exercise id -> other correct answers (a different way to the same result must pass)
-ALSO_CORRECT = {
-    "01.1": [0.125, 0.126],
-    "02.1": [[-12, 8, -6]],
-    "02.3": [forward_difference_slopes],
-    "03.2": [cube_from_products],
-    "05.1": [" W2 "],
-    "06.3": [MLP(3, [8, 1])],
-    "07.1": [loop(zero_grads=True, sign=-1.0)],
-    "09.1": [0.3],
-    "10.2": [PlaygroundSettings.from_string("dataset=xor; layers=8; lr=0.3")],
-}
+WRONG, ALSO_CORRECT, SOLUTION_NAMESPACE = exercise_cases.collect()
 
 
 # ----------------------------------------------------------------------------------------------
