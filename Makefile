@@ -17,14 +17,17 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 BENCHES := $(wildcard bench/*.py)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help setup lab test test-browser execute student slides bench clean
+.PHONY: help setup lock lab test test-browser execute student slides bench clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
-setup: ## create .venv with the course and its pinned packages, check graphviz
+setup: ## create .venv with the course and its locked packages, check graphviz
 	@bash scripts/setup.sh
+
+lock: setup ## rewrite requirements-lock.txt from pyproject.toml's pins (then: make setup)
+	@bash scripts/lock.sh
 
 lab: setup ## start JupyterLab on notebooks/ (PORT=8888, TOKEN=random)
 	@PORT="$(PORT)" TOKEN="$(TOKEN)" "$(PY)" scripts/lab.py

@@ -45,6 +45,21 @@ sha256() {
     fi
 }
 
+# Every package at the exact version and hash of requirements-lock.txt (`make lock` writes it),
+# then the course itself. uv (pinned and hashed in scripts/uv-lock.txt) installs about four
+# times faster than pip; where uv cannot be installed, pip reads the same lock file.
+install_locked() {
+    local py="$1" pip=("$1" -m pip install --quiet --disable-pip-version-check)
+    if "${pip[@]}" --require-hashes -r scripts/uv-lock.txt 2>/dev/null; then
+        "$py" -m uv pip install --python "$py" --quiet --require-hashes -r requirements-lock.txt
+        "$py" -m uv pip install --python "$py" --quiet --no-deps -e .
+    else
+        say "uv is not available here: installing with pip instead (slower)"
+        "${pip[@]}" --require-hashes -r requirements-lock.txt
+        "${pip[@]}" --no-deps -e .
+    fi
+}
+
 # --- 1. Python and the course's packages --------------------------------------------------
 if PY="$(conda_python)"; then
     say "using the conda environment's Python: $PY"
@@ -60,12 +75,12 @@ else
     fi
     PY="$VENV/bin/python"
 
-    # The stamp names the pyproject.toml it was installed from: an unchanged pyproject.toml
-    # means nothing to install, and pip is not run at all.
-    stamp="$VENV/.installed-$(sha256 pyproject.toml)"
+    # The stamp names the lock file and pyproject.toml it was installed from: unchanged files
+    # mean nothing to install, and no installer is run at all.
+    stamp="$VENV/.installed-$(cat requirements-lock.txt pyproject.toml | sha256 -)"
     if [[ ! -e "$stamp" ]]; then
-        say "installing the course and its pinned packages into .venv (about a minute the first time)"
-        "$PY" -m pip install --quiet --disable-pip-version-check -e '.[test,lab]'
+        say "installing the course and its locked packages into .venv (under a minute the first time)"
+        install_locked "$PY"
         rm -f "$VENV"/.installed-*
         touch "$stamp"
     fi
