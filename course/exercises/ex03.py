@@ -1,8 +1,8 @@
-"""Exercises of notebook 03, building Value: predict a gradient, add an operation, fix backward."""
+"""Exercises of notebook 03, building Value: predict a gradient, backward() without recursion."""
 
 from __future__ import annotations
 
-import random
+import sys
 from collections.abc import Callable
 
 from course.engine import Value
@@ -11,12 +11,10 @@ from course.exercises.checking import (
     Exercise,
     Incorrect,
     StudentError,
-    backprop_gradients,
     call_student,
     central_difference,
     expect_function,
     expect_number,
-    expect_value_node,
     fmt,
     is_close,
 )
@@ -61,80 +59,15 @@ q1 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 03.2 A new operation: cube
+# 03.2 backward() without recursion: a topological order built with a stack
 # ----------------------------------------------------------------------------------------------
 
-CUBE_INPUTS = [2.0, -1.5, 0.0, 0.5] + [round(random.Random(3).uniform(-3, 3), 4)
-                                       for _ in range(4)]
-
-
-def _test_cube(answer: object) -> str:
-    expect_function(answer, "cube")
-    for x in CUBE_INPUTS:
-        shown = f"cube(Value({x:g}))"
-        v = Value(x)
-        out = call_student(answer, v, shown=shown)
-        expect_value_node(out, shown)
-        if not is_close(out.data, x**3):
-            raise Incorrect(f"`{shown}.data` should be {x:g}³.",
-                            Case(f"{shown}.data", fmt(x**3), fmt(out.data)))
-        _check_cube_slope(answer, out, v, x, shown)
-    return (
-        f"Right: on {len(CUBE_INPUTS)} inputs between −3 and 3, cube's value is v³ and the "
-        f"gradient backward() sends to v matches the slope measured by nudging v."
-    )
-
-
-def _check_cube_slope(cube: Callable, out: object, v: Value, x: float, shown: str) -> None:
-    """The grad that backpropagation gives v must equal the slope of cube's own forward pass."""
-    grads = backprop_gradients(out)
-    if id(v) not in grads:
-        raise Incorrect(
-            "The result does not record v as its child, so no gradient can reach v: "
-            "pass `children=(v,)` and one local gradient, `local_grads=(...,)`.",
-            Case(f"{shown}.children", "(v,)", repr(getattr(out, "children", None))),
-        )
-
-    def forward(t: float) -> float:
-        return call_student(cube, Value(t), shown=f"cube(Value({t:g}))").data
-
-    measured = central_difference(forward, x)
-    if not is_close(grads[id(v)], measured, tolerance=1e-5):
-        raise Incorrect(
-            "backward() through your cube gives v a gradient that differs from the slope "
-            "measured by nudging v: check the local gradient (the derivative of v³).",
-            Case(f"d cube(v)/dv at v = {x:g}", f"{fmt(measured)} (measured by nudging v)",
-                 f"{fmt(grads[id(v)])} (from local_grads)"),
-        )
-
-
-q2 = Exercise(
-    "03.2",
-    "a new operation: cube",
-    "cube",
-    _test_cube,
-    hints=[
-        "`cube(v)` is one operation with one child, `v`: the result is "
-        "`Value(v.data**3, children=(v,), local_grads=(...,), op=\"cube\")`.",
-        "The local gradient is the derivative of a³ at a = v.data.",
-        "d(a³)/da = 3a², so `local_grads=(3 * v.data**2,)`.",
-    ],
-    solution='''
-        def cube(v):
-            """v**3 as one node of the graph: one child, v, and one local gradient."""
-            # d(a**3)/da = 3 * a**2
-            return Value(v.data**3, children=(v,), local_grads=(3 * v.data**2,), op="cube")
-    ''',
-)
-
-
-# ----------------------------------------------------------------------------------------------
-# 03.3 backward() that is right when a value is used twice
-# ----------------------------------------------------------------------------------------------
+CHAIN_LENGTH = 10_000  # ten times deeper than Python lets a recursive walk go
+RECURSION_ROOM = 500  # nested calls the student's code may make while the check runs it
 
 
 class Node:
-    """A bare graph node, with no methods: what the checker hands to ``backward_fixed``."""
+    """A bare graph node, with no methods: what the checker hands to ``backward_with_stack``."""
 
     __slots__ = ("data", "grad", "label", "children", "local_grads")
 
@@ -179,19 +112,19 @@ def _diamond(a, b):
 
 
 def _long_chain(x):
-    for _ in range(3000):
-        x = x + 1.0
+    for _ in range(CHAIN_LENGTH):
+        x = x + 0.5
     return x
 
 
 # (how the graph is shown, the function that builds it, its leaves and their values)
-REUSE_GRAPHS = [
+GRAPHS = [
     ("y = a * a, a = 3", _square_by_reuse, {"a": 3.0}),
     ("c = b + b with b = a + a, a = 3", _double_twice, {"a": 3.0}),
     ("L = (a*b + c) * f, a = 2, b = -3, c = 10, f = -2", _running_example,
      {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}),
     ("w = u * v with u = a * b, v = u + a, a = 1.5, b = -2", _diamond, {"a": 1.5, "b": -2.0}),
-    ("x + 1 + 1 + ... + 1 (3000 additions), x = 0.5", _long_chain, {"x": 0.5}),
+    (f"x + 0.5 + 0.5 + ... ({CHAIN_LENGTH:,} additions), x = 0.5", _long_chain, {"x": 0.5}),
 ]
 
 
@@ -203,72 +136,99 @@ def _measured_slope(build: Callable, inputs: dict[str, float], name: str) -> flo
     return central_difference(output, inputs[name])
 
 
-def _test_backward_fixed(answer: object) -> str:
-    expect_function(answer, "backward_fixed")
-    for shown, build, inputs in REUSE_GRAPHS:
+def _test_backward_with_stack(answer: object) -> str:
+    expect_function(answer, "backward_with_stack")
+    for shown, build, inputs in GRAPHS:
         root, leaves = bare_copy(build(*[Value(x, label=n) for n, x in inputs.items()]))
-        _run_backward(answer, root, shown)
+        _run_without_deep_recursion(answer, root, shown)
+        if root.grad != 1.0:
+            raise Incorrect("Start the backward pass with the root's own gradient: "
+                            "`root.grad = 1.0` (d root / d root).",
+                            Case(shown, "root.grad = 1", f"root.grad = {fmt(root.grad)}"))
         for name in inputs:
             measured = _measured_slope(build, inputs, name)
             got = leaves[name].grad
             if not is_close(got, measured, tolerance=1e-5):
                 raise Incorrect(
-                    f"{name}.grad is wrong. If it is too large, a node passed its gradient on "
-                    f"before all the nodes that use it had added theirs.",
+                    f"{name}.grad is wrong. Too large: a node passed its gradient on before "
+                    f"every node that uses it had added its share. Too small: a node passed "
+                    f"its gradient on before it had received all of it. Is every node after "
+                    f"all of its children in your order, and do you walk the order backwards?",
                     Case(shown, f"{name}.grad = {fmt(measured)} (measured by nudging {name})",
                          f"{name}.grad = {fmt(got)}"),
                 )
     return (
-        "Right: every leaf gets the slope measured by nudging it, also where a value is used "
-        "twice, and on a chain of 3000 additions."
+        f"Right: every leaf gets the slope measured by nudging it, where a value is used "
+        f"twice, on a diamond, and on a chain {CHAIN_LENGTH:,} operations deep, with no "
+        f"recursion."
     )
 
 
-def _run_backward(backward_fixed: Callable, root: Node, shown: str) -> None:
+def _call_depth() -> int:
+    """How many calls are running right now, this one included."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth
+
+
+def _run_without_deep_recursion(backward_with_stack: Callable, root: Node, shown: str) -> None:
+    """Run the student's backward pass with room for only RECURSION_ROOM nested calls.
+
+    The limit is lowered for the call (and restored after), so a recursive walk fails on the
+    long chain even if the notebook raised Python's recursion limit earlier.
+    """
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(min(limit, _call_depth() + RECURSION_ROOM))
     try:
-        call_student(backward_fixed, root, shown="backward_fixed(root)")
+        call_student(backward_with_stack, root, shown="backward_with_stack(root)")
     except StudentError as failure:
         advice = ""
         if isinstance(failure.error, RecursionError):
-            advice = (" A recursive walk needs one nested call per node: walk the graph with a "
-                      "stack instead, as `topological_order` does in section 5.")
+            advice = (" A recursive walk needs one nested call per node: build the order with "
+                      "a stack of (node, children_done) pairs instead, as section 5 describes.")
         elif isinstance(failure.error, AttributeError):
-            advice = (" The nodes handed to backward_fixed have only data, grad, label, children "
-                      "and local_grads, no methods: walk the graph in your own code.")
+            advice = (" The nodes handed to backward_with_stack have only data, grad, label, "
+                      "children and local_grads, no methods: walk the graph in your own code.")
         raise Incorrect(
             failure.message + advice, Case(shown, "leaf grads", failure.case.got)
         ) from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
-q3 = Exercise(
-    "03.3",
-    "backward that is right when a value is used twice",
-    "backward_fixed",
-    _test_backward_fixed,
+q2 = Exercise(
+    "03.2",
+    "backward() without recursion",
+    "backward_with_stack",
+    _test_backward_with_stack,
     hints=[
-        "`backward_naive` passes a node's gradient on before every node that uses it has added "
-        "its share. A node must wait until its grad is complete.",
-        "List the nodes in topological order (each after its children), then walk that list "
-        "backwards: when a node's turn comes, its grad is complete.",
-        "Build the order with a stack instead of recursion (section 5, `topological_order`), so "
-        "that a chain of thousands of nodes works too. Then set `root.grad = 1` and, for each "
-        "node from the end of the list, add `local * node.grad` to each child's grad.",
+        "Two parts. First a list `order` of every node, each after all of its children, built "
+        "without recursion. Then `root.grad = 1.0` and, walking `reversed(order)`, "
+        "`child.grad += local * node.grad` for each child of each node.",
+        "For the order, keep a list `stack` of pairs, starting with `[(root, False)]`, and a "
+        "set `visited`. Pop a pair: `(node, True)` means its children are placed, so append "
+        "the node to `order`; `(node, False)` for a node not yet visited means: mark it "
+        "visited, push `(node, True)`, then push `(child, False)` for each child.",
+        "Push the children after `(node, True)`: a stack hands back the last thing pushed "
+        "first, so all of the children come off (and are placed) before `(node, True)` does. "
+        "The part after the order is `backward_in_order` of section 5.",
     ],
     solution='''
-        def backward_fixed(root):
+        def backward_with_stack(root):
             """Set root.grad = 1 and fill in d(root)/d(node) for every node root depends on."""
-            # 1. a topological order, children before the nodes that use them, with a stack
+            # 1. a topological order (children before the nodes that use them) with a stack
             order, visited, stack = [], set(), [(root, False)]
             while stack:
                 node, children_done = stack.pop()
                 if children_done:
-                    order.append(node)
+                    order.append(node)  # all of its children are placed by now
                 elif node not in visited:
                     visited.add(node)
-                    stack.append((node, True))
-                    for child in reversed(node.children):
+                    stack.append((node, True))  # comes off again after all of its children
+                    for child in node.children:
                         stack.append((child, False))
-            # 2. the chain rule, from the root back: each node passes its grad on only once
+            # 2. the chain rule from the root back: each node passes its grad on once, complete
             root.grad = 1.0
             for node in reversed(order):
                 for child, local in zip(node.children, node.local_grads):
