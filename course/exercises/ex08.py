@@ -1,0 +1,368 @@
+"""Exercises of notebook 08, training a classifier: binary cross-entropy that never overflows,
+the early-stopping rule on a list of dev losses, and cross-entropy for several classes that
+stays finite for logits of +-1000.
+
+The two losses are checked the way the notebook checks its own: the value against an exact
+reference, the gradient backward() gives against a slope measured by nudging the score, and
+both at extreme scores where a formula taken straight from the definition overflows.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Callable
+
+from course.engine import Value
+from course.exercises.checking import (
+    Case,
+    Exercise,
+    Incorrect,
+    backprop_gradients,
+    call_student,
+    central_difference,
+    expect_function,
+    expect_value_node,
+    fmt,
+    is_close,
+)
+from course.training import EarlyStopping
+
+
+def _log1p_exp(x: float) -> float:
+    """ln(1 + e^x) for any float x, without overflow: the reference the checks compare with."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _result_of(function: object, args: list[object], shown: str) -> Value:
+    """Call the student's loss on fresh Values and insist on getting a Value back."""
+    out = call_student(function, *args, shown=shown)
+    expect_value_node(out, shown)
+    return out
+
+
+def _expect_value(out: Value, expected: float, shown: str, overflow: str, wrong: str) -> None:
+    """The loss must be finite (``overflow`` says why it is not) and equal to ``expected``."""
+    case = Case(f"{shown}.data", fmt(expected), fmt(out.data))
+    if not math.isfinite(out.data):
+        raise Incorrect(overflow, case)
+    if not is_close(out.data, expected, tolerance=1e-9):
+        raise Incorrect(wrong, case)
+
+
+def _check_gradients(out: Value, inputs: list[Value], formula: list[float], shown: str,
+                     measure: Callable[[int], float]) -> None:
+    """backward()'s gradient of each input must match the slope measured by nudging it.
+
+    ``measure(k)`` nudges input k of the student's own function; ``formula`` is what the
+    derivation gives (shown in the verdict, so the student sees both).
+    """
+    grads = backprop_gradients(out)
+    for k, v in enumerate(inputs):
+        name = "score" if len(inputs) == 1 else f"logits[{k}]"
+        got = grads.get(id(v), 0.0)
+        measured = measure(k)
+        if is_close(got, measured, tolerance=1e-5):
+            continue
+        expected = f"{fmt(measured)} (measured by nudging {name}; the formula gives " \
+                   f"{fmt(formula[k])})"
+        if math.isnan(got):
+            raise Incorrect(
+                f"backward() gives {name} the gradient nan: an inf somewhere in the graph was "
+                f"multiplied by 0. Write the loss so that exp() never sees a large positive "
+                f"number.",
+                Case(f"d loss/d {name} for {shown}", expected, "nan"),
+            )
+        raise Incorrect(
+            f"The loss has the right value here, but backward() gives {name} a gradient that "
+            f"differs from the slope measured by nudging it. Build the loss from Value "
+            f"operations on the {name.split('[')[0]} itself, not from plain numbers, so that "
+            f"gradients can flow.",
+            Case(f"d loss/d {name} for {shown}", expected, fmt(got)),
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# 08.1 Binary cross-entropy from a score, for every score
+# ----------------------------------------------------------------------------------------------
+
+BCE_SCORES = [-500.0, -50.0, -7.5, -1.3, 0.0, 0.4, 2.0, 9.0, 50.0, 500.0]
+
+
+def _bce_reference(z: float, y: int) -> float:
+    """-[y ln p + (1 - y) ln(1 - p)] with p = sigmoid(z), which is ln(1 + e^z) - y*z."""
+    return _log1p_exp(z) - y * z
+
+
+def _test_bce(answer: object) -> str:
+    expect_function(answer, "bce_from_score")
+    for z in BCE_SCORES:
+        for y in (0, 1):
+            shown = f"bce_from_score(Value({z:g}), {y})"
+            score = Value(z)
+            out = _result_of(answer, [score, y], shown)
+            _expect_value(
+                out, _bce_reference(z, y), shown,
+                overflow=f"The loss is {out.data} for a score of {z:g}: p = sigmoid({z:g}) "
+                f"rounds to exactly {'1' if z > 0 else '0'}, and the log of "
+                f"{'1 - p' if z > 0 else 'p'} = 0 is -inf. Rewrite the loss so that exp() only "
+                f"ever sees a number <= 0, and take no log of a number that can be 0.",
+                wrong="The loss has the wrong value: with p = sigmoid(score) it is "
+                "-[y ln p + (1 - y) ln(1 - p)], about ln 2 = 0.693 at score 0.",
+            )
+
+            def measure(_, z=z, y=y, shown=shown):
+                return central_difference(
+                    lambda t: call_student(answer, Value(t), y, shown=shown).data, z)
+
+            _check_gradients(out, [score], [_sigmoid(z) - y], shown, measure)
+    return (
+        f"Right: on {len(BCE_SCORES)} scores from -500 to 500, with both labels, the value is "
+        f"exact and backward() gives d loss/d score = sigmoid(score) - label, also where the "
+        f"formula from the definition gives inf."
+    )
+
+
+q1 = Exercise(
+    "08.1",
+    "binary cross-entropy that never overflows",
+    "bce_from_score",
+    _test_bce,
+    hints=[
+        "Section 3 shows that the loss is ln(1 + e^(-z)) + (1 - y)·z. For z >= 0, e^(-z) is at "
+        "most 1: that form is safe. Which part overflows when z is very negative?",
+        "For z < 0 take z out of the log: ln(1 + e^(-z)) = -z + ln(1 + e^z). Then the loss is "
+        "ln(1 + e^z) - y·z, and e^z is at most 1.",
+        "Choose the form by the sign of the number, `score.data`, and build the chosen one from "
+        "Value operations on `score` (`.exp()`, `.log()`, `*`, `+`), so that backward() works.",
+    ],
+    solution='''
+        def bce_from_score(score, label):
+            """-[y ln p + (1 - y) ln(1 - p)] with p = sigmoid(score); exp() never overflows."""
+            if score.data >= 0:
+                # ln(1 + e^-z) + (1 - y) z: e^-z is at most 1 here
+                return (1 + (-score).exp()).log() + score * (1 - label)
+            # the same loss, with z taken out of the log: ln(1 + e^z) - y z
+            return (1 + score.exp()).log() - score * label
+    ''',
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# 08.2 Early stopping: when to stop, and which epoch to restore
+# ----------------------------------------------------------------------------------------------
+
+NAN = float("nan")
+
+# (dev losses, patience): a case each for the ways the rule is easy to get wrong
+STOPPING_CASES = [
+    ([0.9, 0.7, 0.6, 0.65, 0.62, 0.61, 0.7, 0.5], 3),  # stops before the late 0.5
+    ([0.8, 0.8, 0.8, 0.8], 2),  # a tie is not an improvement
+    ([0.9, 0.8, 0.7, 0.6], 2),  # never stops
+    ([1.0, 0.9, 0.95, 0.97, 0.8, 0.85, 0.86, 0.87, 0.88], 3),  # an improvement resets the count
+    ([0.6, 0.7, 0.5], 1),  # patience 1: the first bad epoch ends it
+    ([0.6, NAN, NAN, 0.1], 2),  # nan (training blew up) is never an improvement
+    ([0.5], 4),  # one epoch
+]
+
+
+def _expected_epochs(dev_losses: list[float], patience: int) -> tuple[int, int | None]:
+    """(best epoch, stop epoch or None), by course.training.EarlyStopping itself."""
+    stopper = EarlyStopping(patience=patience)
+    best = None
+    for epoch, loss in enumerate(dev_losses):
+        stop = stopper.update(loss, [])
+        if stopper.checks_since_best == 0:
+            best = epoch
+        if stop:
+            return best, epoch
+    return best, None
+
+
+def _random_cases(count: int = 30, seed: int = 8) -> list[tuple[list[float], int]]:
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        losses, level = [], 1.0
+        for _ in range(rng.randint(3, 25)):
+            level *= rng.uniform(0.85, 1.1)
+            losses.append(round(level, 3))
+        cases.append((losses, rng.randint(1, 5)))
+    return cases
+
+
+def _shown_losses(losses: list[float]) -> str:
+    return "[" + ", ".join("nan" if math.isnan(v) else f"{v:g}" for v in losses) + "]"
+
+
+def _as_epochs(returned: object, shown: str) -> tuple[object, object]:
+    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+        raise Incorrect(
+            "`early_stopping_epochs` should return two things: (best_epoch, stop_epoch), "
+            "with stop_epoch None when training runs to the end.",
+            Case(shown, "(best_epoch, stop_epoch)", repr(returned)),
+        )
+    return tuple(returned)
+
+
+def _is_whole(x: object) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _stopping_advice(losses: list[float], patience: int, want: tuple, got: tuple) -> str:
+    best, stop = want
+    if any(math.isnan(v) for v in losses):
+        return ("A nan dev loss (training blew up) is never an improvement: `nan < best` is "
+                "False, and that is what the rule should use.")
+    if got[0] == min(range(len(losses)), key=losses.__getitem__) and got[0] != best:
+        return ("The epoch to restore is the best one seen *before* training stopped: the "
+                "losses after the stop were never measured.")
+    if stop is not None and _is_whole(got[1]) and got[1] == stop + 1:
+        return (f"Training stops at the end of the epoch that makes {patience} epochs in a row "
+                f"without improvement, not one epoch later.")
+    if stop is not None and _is_whole(got[1]) and got[1] == stop - 1:
+        return f"Stop after {patience} epochs without improvement, not {patience - 1}."
+    if len(set(losses)) < len(losses):
+        return ("An improvement must be *lower* than the best so far: an equal loss counts as "
+                "an epoch without improvement.")
+    return ("After each epoch: a dev loss lower than the best so far is the new best (count "
+            "back to 0); otherwise count one more epoch without improvement, and stop when the "
+            "count reaches patience.")
+
+
+def _test_early_stopping(answer: object) -> str:
+    expect_function(answer, "early_stopping_epochs")
+    cases = STOPPING_CASES + _random_cases()
+    for losses, patience in cases:
+        shown = f"early_stopping_epochs({_shown_losses(losses)}, patience={patience})"
+        got = _as_epochs(call_student(answer, list(losses), patience, shown=shown), shown)
+        want = _expected_epochs(losses, patience)
+        if got != want:
+            raise Incorrect(_stopping_advice(losses, patience, want, got),
+                            Case(shown, repr(want), repr(got)))
+    return (
+        f"Right: on {len(cases)} lists of dev losses, yours stops at the same epoch as "
+        f"course.training.EarlyStopping and restores the same best epoch, with ties, nan and "
+        f"losses that only improve after the stop."
+    )
+
+
+q2 = Exercise(
+    "08.2",
+    "early stopping: when to stop, what to restore",
+    "early_stopping_epochs",
+    _test_early_stopping,
+    hints=[
+        "Walk through the list once, keeping the best loss so far, its epoch, and how many epochs "
+        "in a row have brought no improvement.",
+        "`if loss < best_loss:` is an improvement (and it is False for nan, as it should be): "
+        "remember the epoch and set the count to 0. Otherwise add 1 to the count.",
+        "When the count reaches patience, return (best_epoch, this epoch) at once: the later "
+        "losses do not exist yet when training stops. After the loop, return (best_epoch, None).",
+    ],
+    solution='''
+        def early_stopping_epochs(dev_losses, patience):
+            """(epoch whose parameters to restore, epoch after which training stops, or None)."""
+            best_loss, best_epoch, epochs_without_improvement = math.inf, None, 0
+            for epoch, loss in enumerate(dev_losses):
+                if loss < best_loss:  # strictly lower; False for nan
+                    best_loss, best_epoch, epochs_without_improvement = loss, epoch, 0
+                else:
+                    epochs_without_improvement += 1
+                    if epochs_without_improvement == patience:
+                        return best_epoch, epoch
+            return best_epoch, None
+    ''',
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# 08.3 Cross-entropy for several classes, for logits of any size
+# ----------------------------------------------------------------------------------------------
+
+CE_CASES = [
+    ([2.0, 1.0, 0.1], 0),
+    ([2.0, 1.0, 0.1], 2),
+    ([-0.5, 0.3, 0.2, 1.7], 1),
+    ([0.0, 0.0, 0.0], 1),
+    ([1000.0, -1000.0, 0.0], 0),
+    ([1000.0, -1000.0, 0.0], 1),
+    ([1000.0, 999.0, 0.0], 1),
+    ([-1000.0, -1000.0, -999.0], 2),
+]
+
+
+def _softmax_reference(logits: list[float]) -> list[float]:
+    largest = max(logits)
+    exps = [math.exp(z - largest) for z in logits]
+    return [e / sum(exps) for e in exps]
+
+
+def _ce_reference(logits: list[float], label: int) -> float:
+    largest = max(logits)
+    return largest + math.log(sum(math.exp(z - largest) for z in logits)) - logits[label]
+
+
+def _test_cross_entropy(answer: object) -> str:
+    expect_function(answer, "cross_entropy_from_logits")
+    for numbers_in, label in CE_CASES:
+        shown = f"cross_entropy_from_logits([{', '.join(f'Value({z:g})' for z in numbers_in)}], " \
+                f"{label})"
+        logits = [Value(z) for z in numbers_in]
+        out = _result_of(answer, [logits, label], shown)
+        if math.isnan(out.data):
+            overflow = ("The loss is nan: an exp() overflowed (e^1000 is inf, and inf / inf is "
+                        "nan). Shift the logits by the largest one first: every exponent is then "
+                        "<= 0.")
+        else:
+            overflow = (f"The loss is {out.data}: the probability of the right class rounded to "
+                        f"0, and ln 0 = -inf. Take the log of the sum instead: -ln p_label = "
+                        f"ln(sum of e^(z - m)) + m - z_label, with m the largest logit.")
+        _expect_value(
+            out, _ce_reference(numbers_in, label), shown, overflow=overflow,
+            wrong="The loss has the wrong value: it is -ln(softmax(logits)[label]), ln 3 = "
+            "1.0986 for three equal logits.",
+        )
+        probs = _softmax_reference(numbers_in)
+        wanted = [p - (1.0 if k == label else 0.0) for k, p in enumerate(probs)]
+
+        def measure(k, numbers_in=numbers_in, label=label, shown=shown):
+            def loss_at(t: float) -> float:
+                moved = [Value(t if j == k else z) for j, z in enumerate(numbers_in)]
+                return call_student(answer, moved, label, shown=shown).data
+            return central_difference(loss_at, numbers_in[k])
+
+        _check_gradients(out, logits, wanted, shown, measure)
+    return (
+        f"Right: on {len(CE_CASES)} examples, logits up to ±1000 among them, the loss is exact "
+        f"and backward() gives every logit softmax - one_hot(label)."
+    )
+
+
+q3 = Exercise(
+    "08.3",
+    "cross-entropy for logits of any size",
+    "cross_entropy_from_logits",
+    _test_cross_entropy,
+    hints=[
+        "-ln p_c = -ln(e^(z_c) / sum_j e^(z_j)) = ln(sum_j e^(z_j)) - z_c: no division and no "
+        "log of a probability that could round to 0.",
+        "Shift first, as the softmax of section 9 does: with m the largest logit (a plain "
+        "number, `max(z.data for z in logits)`), ln(sum_j e^(z_j)) = m + ln(sum_j e^(z_j - m)). "
+        "Every exponent is then <= 0 and the sum is at least 1.",
+        "Build it from Value operations: `sum((z - m).exp() for z in logits).log() + m - "
+        "logits[label]`.",
+    ],
+    solution='''
+        def cross_entropy_from_logits(logits, label):
+            """-ln softmax(logits)[label], as ln(sum of e^(z - m)) + m - z_label."""
+            largest = max(z.data for z in logits)  # a plain number: shifting changes nothing
+            log_sum_exp = sum((z - largest).exp() for z in logits).log() + largest
+            return log_sum_exp - logits[label]
+    ''',
+)
