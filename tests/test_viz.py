@@ -1,9 +1,11 @@
 """Graph drawings and training plots: what they show, that they are deterministic, and errors."""
 
+import html
 import math
 import re
 import warnings
 from io import BytesIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib
@@ -14,9 +16,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+import course.show  # noqa: E402
+import course.single_weight  # noqa: E402
 from course.engine import Value  # noqa: E402
 from course.show import (  # noqa: E402
     backward_steps,
+    describe_backward_step,
     draw_backward_step,
     draw_graph,
     largest_stable_lr,
@@ -25,7 +30,9 @@ from course.show import (  # noqa: E402
     plot_lr_finder,
     plot_single_weight,
 )
+from course.show.figures import OFF_SCALE_TEXT  # noqa: E402
 from course.show.graph import HIGHLIGHT, INPUT_FILL, NO_BACKWARD_NOTE, PARAMETER_FILL  # noqa: E402
+from course.single_weight import single_weight_descent  # noqa: E402
 
 # --- expressions used by several tests ---------------------------------------------------------
 
@@ -182,7 +189,7 @@ def test_drawing_something_else_than_a_value_raises_type_error():
         draw_graph(3.0)
     with pytest.raises(TypeError, match="pick one"):
         draw_graph([Value(1.0)])
-    with pytest.raises(TypeError, match="params must be Values"):
+    with pytest.raises(TypeError, match="params must hold Values"):
         draw_graph(Value(1.0), params=[1.0])
 
 
@@ -501,3 +508,141 @@ def test_a_drawing_has_a_stable_text_form_for_saved_notebooks():
     d, _ = abc()
     assert repr(draw_graph(d)) == "<computation graph drawing>"
     assert "0x" not in repr(draw_backward_step(d, backward_steps(d), 0))
+
+
+# --- mistakes, and runs that blow up ----------------------------------------------------------
+
+
+class TinyModel:
+    """Stands for a model: it has a parameters() method, as every course module does."""
+
+    def __init__(self, *params):
+        self.params = list(params)
+
+    def parameters(self):
+        return self.params
+
+
+def test_draw_graph_says_to_call_model_parameters():
+    d, (a, b, _) = abc()
+    model = TinyModel(a, b)
+    with pytest.raises(TypeError, match=r"not the TinyModel itself: pass model.parameters\(\)"):
+        draw_graph(d, params=model)
+    with pytest.raises(TypeError, match=r"method `parameters` itself.*model.parameters\(\)"):
+        draw_graph(d, params=model.parameters)
+    with pytest.raises(TypeError, match=r"model.parameters\(\)"):
+        draw_graph(d, params=3)
+    # what a drawing can take kindly: the list, one Value, or nothing to mark
+    marked = [node_line(draw_graph(d, params=p).source, "v0") for p in ([a], a, model.parameters())]
+    assert all(PARAMETER_FILL in line for line in marked)
+    assert PARAMETER_FILL not in draw_graph(d, params=[]).source
+
+
+def test_step_drawings_and_the_stepper_say_the_same_sentence():
+    o = neuron()
+    order, steps = o.topological_order(), backward_steps(o)
+    for k in range(len(steps)):
+        line = describe_backward_step(order, steps, k)
+        prefix = f"step {k + 1}/{len(steps)}: "
+        assert line.startswith(prefix)
+        sentence = line[len(prefix):].replace("`", "'")
+        caption = html.unescape(draw_backward_step(o, steps, k).source)
+        assert sentence[:1].upper() + sentence[1:] in caption
+    k = next(k for k, step in enumerate(steps)
+             if any(order[flow.child].label == "x1" for flow in step.flows))
+    caption = html.unescape(draw_backward_step(o, steps, k).source)
+    assert "passes -3 × 0.501 = -1.503 to 'x1', 2 × 0.501 = 1.002 to 'w1'" in caption
+
+
+def test_backward_steps_has_a_size_limit():
+    with pytest.raises(ValueError, match=r"5 Values, more than max_nodes=2: every step keeps"):
+        backward_steps(abc()[0], max_nodes=2)
+    assert len(backward_steps(reuse(), max_nodes=3)) == 3
+
+
+def test_plot_loss_takes_values_as_their_data():
+    _, from_values = build(lambda: plot_loss([Value(1.0), Value(0.5)], [None, Value(0.7)]))
+    _, from_floats = build(lambda: plot_loss([1.0, 0.5], [None, 0.7]))
+    for a, b in zip(from_values.lines, from_floats.lines):
+        assert list(a.get_ydata()) == list(b.get_ydata())
+
+
+@pytest.mark.parametrize("losses, message", [
+    (3, r"losses must be a list of numbers, one loss per step.*got int 3"),
+    (Value(2.0), r"losses must be a list of numbers"),
+    (["0.5", 0.4], r"losses must hold numbers; at step 0 it holds str '0.5'"),
+    ([1.0, None], r"losses must hold numbers; at step 1 it holds NoneType"),
+])
+def test_plot_loss_says_what_it_takes(losses, message):
+    with pytest.raises(TypeError, match=message):
+        plot_loss(losses)
+    with pytest.raises(TypeError, match=r"dev_losses must hold numbers \(or None"):
+        plot_loss([1.0, 0.5], dev_losses=[None, "0.5"])
+
+
+def off_scale_marks(ax) -> list[float]:
+    """The steps (or learning rates) marked "off the scale" along the top of the plot."""
+    [line] = [line for line in ax.lines if line.get_label() == OFF_SCALE_TEXT]
+    return list(line.get_xdata())
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_plot_loss_marks_losses_too_large_to_draw(log):
+    train = [1.0, 1e10, 1e280, 1e290, 2.0]
+    dev = [1.0, None, 1e200, None, 3.0]
+    _, ax = render_png(lambda: plot_loss(train, dev, log=log))
+    assert OFF_SCALE_TEXT == "off the scale (> 1e100)"
+    assert OFF_SCALE_TEXT in legend_labels(ax)
+    assert off_scale_marks(ax) == [2, 3]
+    assert np.nanmax(ax.lines[0].get_ydata()) == 1e10  # the rest of the curve is drawn
+    assert "diverged" not in texts(ax)  # finite losses: off the scale, not diverged
+    _, ax = render_png(lambda: plot_loss([1e280, 1e290], log=log))  # nothing on the scale
+    assert off_scale_marks(ax) == [0, 1] and ax.get_ylabel() == "loss"
+
+
+def test_plot_lr_finder_marks_losses_too_large_to_draw():
+    lrs, losses = [0.01, 0.1, 1, 10, 100], [0.5, 0.2, 1e280, math.inf, 1e290]
+    _, ax = render_png(lambda: plot_lr_finder(lrs, losses))
+    assert off_scale_marks(ax) == [1, 100]
+    assert "diverged (inf or nan)" in legend_labels(ax)
+    assert "largest stable lr = 0.1" in legend_labels(ax)
+    _, ax = render_png(lambda: plot_lr_finder([0.1, 1], [1e280, 1e290]))  # none on the scale
+    assert off_scale_marks(ax) == [0.1, 1]
+
+
+def test_plot_single_weight_draws_a_path_that_overflows_up_to_the_scale():
+    path = single_weight_descent(1.0, 200)  # the error is multiplied by -7 at every step
+    with pytest.raises(OverflowError):
+        (path[-1] * 2 - 6) ** 2  # its loss is past what a float holds
+    _, ax = render_png(lambda: plot_single_weight(path=path))
+    # loss 16 * 49**k passes 1e100 at k = 59: steps 0 to 58 are drawn
+    assert "off the scale from step 59" in ax.get_title()
+    assert any("steps 59 to 200:" in t and OFF_SCALE_TEXT in t for t in texts(ax))
+    assert f"last on the scale: w = {path[58]:.4g}" in legend_labels(ax)
+    _, ax = render_png(lambda: plot_single_weight(path=[1.0, 10.0, -50.0, math.nan]))
+    assert any(t.startswith("step 3:") and "w is nan" in t for t in texts(ax))
+
+
+# --- the layout of course/show ----------------------------------------------------------------
+
+SHOW_DIR = Path(course.show.__file__).parent
+
+
+def test_colours_are_written_down_once_in_the_palette():
+    for path in SHOW_DIR.glob("*.py"):
+        if path.name != "palette.py":
+            assert not re.findall(r"#[0-9A-Fa-f]{3,6}\b", path.read_text()), path.name
+
+
+def test_every_file_of_course_show_does_one_job_in_at_most_500_lines():
+    for path in SHOW_DIR.glob("*.py"):
+        assert len(path.read_text().splitlines()) <= 500, path.name
+
+
+def test_the_old_import_paths_still_work():
+    from course.show.graph import backward_steps as from_graph
+    from course.show.widgets import classify_descent, single_weight_descent
+
+    assert from_graph is backward_steps
+    assert single_weight_descent is course.single_weight.single_weight_descent
+    assert classify_descent is course.single_weight.classify_descent

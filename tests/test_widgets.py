@@ -5,6 +5,9 @@ No browser is involved: ipywidgets objects work without one, and every picture i
 real JupyterLab.)
 """
 
+import re
+import subprocess
+import sys
 import time
 
 import matplotlib
@@ -15,6 +18,7 @@ matplotlib.use("Agg")
 
 from course.engine import Value  # noqa: E402
 from course.nn import ACTIVATIONS, MLP  # noqa: E402
+from course.show import backward_steps  # noqa: E402
 from course.show.playground import (  # noqa: E402
     Playground,
     PlaygroundRun,
@@ -177,8 +181,6 @@ def test_describe_backward_step_uses_labels_or_operations():
     x = Value(3.0)
     y = x * x + 1.0
     order = y.topological_order()
-    from course.show.graph import backward_steps
-
     steps = backward_steps(y)
     text = describe_backward_step(order, steps, 0)
     assert text.startswith(f"step 1/{len(steps)}: the `+` result (grad 1) is the output")
@@ -213,12 +215,12 @@ def test_a_partial_setup_string_keeps_the_defaults():
     ("", "empty"),
     ("colour=red", "cannot read 'colour=red'"),
     ("lr=abc", "lr must be a number"),
-    ("lr=0", "learning rate must be a positive number"),
+    ("lr=0", "learning rate must be a positive"),
     ("layers=4,0", "hidden layer 2 has 0 neurons"),
     ("layers=1,1,1,1,1,1,1", "at most 6 hidden layers"),
     ("layers=4,x", "layers must be neuron counts"),
-    ("dataset=mnist", "dataset must be one of"),
-    ("batch=0", "batch size must be from 1"),
+    ("dataset=mnist", "unknown dataset .mnist.; choose one of .moons."),
+    ("batch=0", r"batch size must be .*1.*got 0"),
 ])
 def test_bad_setup_strings_say_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):
@@ -323,7 +325,7 @@ def test_bad_input_shows_a_message_and_keeps_the_last_good_settings(playground):
     before = playground.state_string()
     for control, bad, message in [
         (playground.lr_text, "abc", "learning rate must be a number"),
-        (playground.lr_text, "0", "learning rate must be a positive number"),
+        (playground.lr_text, "0", "learning rate must be a positive"),
     ]:
         control.value = bad
         assert message in playground.message.text
@@ -394,3 +396,143 @@ def test_divergence_pauses_play_with_a_message(quick_pictures):
     assert "diverged" in pg.message.text
     pg.step_button.click()
     assert "press Reset" in pg.message.text
+
+
+# ----------------------------------------------------------------------------------------------
+# 6. Mistakes: refused at once with what to do, or shown in place of a traceback
+# ----------------------------------------------------------------------------------------------
+
+
+def test_the_single_weight_maths_and_the_palette_are_light_to_import():
+    """Notebook 01's exercises need two pure functions, and any module may want the colours:
+    none of them may pull in matplotlib or ipywidgets."""
+    code = ("import sys, course.exercises.ex01, course.single_weight, course.show.palette, "
+            "course.show.backward; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'matplotlib', 'ipywidgets', 'graphviz', 'numpy'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_huge_graph_is_refused_at_once():
+    """15,001 Values: every step of the replay would hold 15,001 grads, 225 million in all."""
+    x = Value(0.5)
+    for _ in range(7_500):
+        x = x * 1.0
+    for call, message in [
+        (backward_stepper, r"15001 Values, more than max_nodes=150: the stepper draws"),
+        (backward_steps, r"15001 Values, more than max_nodes=1000: every step keeps a grad"),
+    ]:
+        times = []  # the fastest of three: a garbage collection on a busy machine is not the code
+        for _ in range(3):
+            start = time.perf_counter()
+            with pytest.raises(ValueError, match=message):
+                call(x)
+            times.append(time.perf_counter() - start)
+        assert min(times) < 0.5
+
+
+def test_the_stepper_says_to_call_model_parameters():
+    model = MLP(1, [1], seed=0)
+    out = model([1.0])
+    with pytest.raises(TypeError, match=r"pass model.parameters\(\)"):
+        backward_stepper(out, params=model)
+    with pytest.raises(TypeError, match=r"call it, with brackets: model.parameters\(\)"):
+        backward_stepper(out, params=model.parameters)
+    with pytest.raises(TypeError, match="Expected a Value"):
+        backward_stepper([out])
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: lr_explorer(lr=5), ValueError, r"lr must be .*0.001.*1.*got 5"),
+    (lambda: lr_explorer(lr="0.1"), TypeError, "lr must be a number"),
+    (lambda: lr_explorer(steps=0), ValueError, r"steps must be .*1.*got 0"),
+    (lambda: lr_explorer(steps=2.5), TypeError, "steps must be a whole number"),
+    (lambda: training_lr_explorer(steps=5), ValueError, r"steps must be .*10.*got 5"),
+])
+def test_explorers_refuse_starting_values_their_sliders_cannot_show(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_the_lr_explorer_draws_a_run_that_overflows():
+    # x = 100: each step multiplies the error by 1 - 2*100**2*lr = -19999 at lr 1, so the
+    # loss passes what a float holds (1e308) within 50 steps
+    explorer = LearningRateExplorer(lr=1.0, steps=50, x=100.0, y=6.0)
+    assert explorer.message.text == ""
+    assert explorer.regime == DIVERGES
+    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+
+
+def test_every_callback_of_the_explorers_shows_errors_in_place(monkeypatch):
+    stepper = backward_stepper(small_graph())
+    explorer = training_lr_explorer(lr=0.05, steps=10)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr("course.show.widgets.draw_backward_step", broken)
+    monkeypatch.setattr("course.show.widgets.fit", broken)
+    stepper.step_slider.value = 2
+    explorer.lr_slider.value = 0.1
+    for widget in (stepper, explorer):
+        assert widget.message.text == "RuntimeError: something broke"
+
+
+@pytest.mark.parametrize("button", ["reset_button", "step_button", "load_button",
+                                    "add_layer_button", "remove_layer_button"])
+def test_every_playground_button_shows_errors_in_place(quick_pictures, monkeypatch, button):
+    pg = Playground(PlaygroundSettings(layers=(4,)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(PlaygroundRun, "__init__", broken)  # a new run: reset, load, layers
+    monkeypatch.setattr(PlaygroundRun, "train_epoch", broken)  # step
+    pg.setup_text.value = "dataset=xor"
+    getattr(pg, button).click()
+    assert pg.message.text == "RuntimeError: something broke"
+
+
+def test_play_shows_an_error_of_its_background_thread_in_place(quick_pictures, monkeypatch):
+    pg = Playground(PlaygroundSettings(layers=(4,)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(PlaygroundRun, "train_epoch", broken)
+    pg.play_button.click()
+    deadline = time.monotonic() + 10
+    while pg.is_playing and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pg.message.text == "RuntimeError: something broke"
+    assert not pg.play_button.disabled
+
+
+@pytest.mark.parametrize("settings, error, message", [
+    (PlaygroundSettings(batch_size="10"), TypeError, "batch size must be a whole number"),
+    (PlaygroundSettings(batch_size=100), ValueError, r"batch size must be .*30.*got 100"),
+    (PlaygroundSettings(lr="0.1"), TypeError, "write the number without quotes"),
+    (PlaygroundSettings(noise=2.0), ValueError, r"noise must be .*0.5.*got 2.0"),
+    (PlaygroundSettings(layers=8), TypeError, r"layers must be .*e.g. \(8, 8\)"),
+    (PlaygroundSettings(activation="Tanh"), ValueError, "did you mean 'tanh'"),
+])
+def test_settings_in_code_follow_the_rule_type_or_value(settings, error, message):
+    with pytest.raises(error, match=message):
+        settings.check()
+
+
+def test_the_playground_controls_show_a_wrong_type_as_a_message(playground):
+    before = playground.state_string()
+    playground.neuron_inputs[0].value = 99
+    assert re.search(r"neurons in hidden layer 1 must be .*16.*got 99", playground.message.text)
+    assert playground.state_string() == before
+
+
+def test_a_setup_string_where_settings_belong_names_the_way_in():
+    for make in (Playground, PlaygroundRun):
+        with pytest.raises(TypeError, match=r"Playground.from_state\(text\)"):
+            make("dataset=xor")
+        with pytest.raises(TypeError, match="settings must be PlaygroundSettings"):
+            make({"dataset": "xor"})

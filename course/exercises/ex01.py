@@ -7,7 +7,7 @@ multiplies the error by the same factor, ``1 - 2*x**2*lr`` (``1 - 8*lr`` for x =
 from __future__ import annotations
 
 from course.exercises.checking import Case, Exercise, Incorrect, expect_number, fmt
-from course.show.widgets import classify_descent, single_weight_descent
+from course.single_weight import classify_descent, single_weight_descent
 
 LR_TOLERANCE = 0.002  # answers read off a table or a slider are accepted this close
 

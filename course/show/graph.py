@@ -1,11 +1,11 @@
-"""Draw the computation graph of a Value, and step through its backward pass one node at a time.
+"""Draw the computation graph of a Value, and its backward pass one step at a time.
 
 ``draw_graph(loss)`` shows every Value as a box (label, data, grad) and every operation as a
 small oval between the Values it combines and the Value it produces.
 
-``backward_steps(loss)`` replays what ``loss.backward()`` does, one node at a time, without
-touching the real gradients; ``draw_backward_step(loss, steps, k)`` draws the graph as it is
-at step ``k``: which node passes its gradient on, along which edges, and how much.
+``draw_backward_step(loss, steps, k)`` draws the graph as it is at step ``k`` of
+``steps = backward_steps(loss)`` (the replay lives in ``course/show/backward.py``): which node
+passes its gradient on, along which edges, and how much.
 
 Nodes are named by their position in ``root.topological_order()`` ("v0", "v1", ..., and
 "op3" for the operation that produced v3), never by ``id()``: the same expression always gives
@@ -16,22 +16,45 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import graphviz
 
+from course.checks import parameters
 from course.engine import Value
+from course.show.backward import (
+    BackwardStep,
+    GradientFlow,
+    backward_steps,
+    flow_text,
+    node_name,
+    nodes_in_order,
+    number_text,
+    step_sentence,
+)
+from course.show.palette import (
+    BLACK,
+    GREY,
+    HIGHLIGHT,
+    LIGHT_BLUE,
+    LIGHT_GREY,
+    LIGHT_YELLOW,
+    WHITE,
+)
 
-# Okabe-Ito colours stay distinguishable with every common colour-vision deficiency. Fills are
-# light tints so that black text on them stays easy to read.
-PARAMETER_FILL = "#CCE3F0"  # light blue (Okabe-Ito blue #0072B2)
-INPUT_FILL = "#FAF3B8"  # light yellow (Okabe-Ito yellow #F0E442)
-COMPUTED_FILL = "#FFFFFF"
-BORDER = "#555555"
-HIGHLIGHT = "#D55E00"  # Okabe-Ito vermillion: the node being processed, the gradient flowing
-NOT_YET = "#999999"  # grads that no gradient has reached yet
+# Fills are light tints, so that black text on them stays easy to read.
+PARAMETER_FILL = LIGHT_BLUE
+INPUT_FILL = LIGHT_YELLOW
+COMPUTED_FILL = WHITE
+BORDER = GREY
+NOT_YET = LIGHT_GREY  # grads that no gradient has reached yet
 FONT = "Helvetica,Arial,sans-serif"
+MAX_DRAWN_NODES = 150  # a larger drawing is unreadable
 ROLE_FILLS = {"parameter": PARAMETER_FILL, "input": INPUT_FILL, "computed": COMPUTED_FILL}
+
+__all__ = [  # backward_steps and friends are importable from here too, as they used to be
+    "BackwardStep", "GradientFlow", "backward_steps", "draw_backward_step", "draw_graph",
+    "node_name",
+]
 
 NO_BACKWARD_NOTE = (  # two short lines, so the note does not stretch the legend below it
     "grad = 0 everywhere: no backward pass has run yet.",
@@ -47,7 +70,7 @@ NO_BACKWARD_NOTE = (  # two short lines, so the note does not stretch the legend
 def draw_graph(
     root: Value,
     rankdir: str = "LR",
-    max_nodes: int = 150,
+    max_nodes: int = MAX_DRAWN_NODES,
     title: str | None = None,
     params: Iterable[Value] | None = None,
 ) -> graphviz.Digraph:
@@ -139,8 +162,7 @@ def _highlight_style(edge: bool = False) -> dict[str, str]:
 
 def _flow_style(flow: GradientFlow) -> dict[str, str]:
     """A child's edge while the gradient flows along it: local grad x grad = contribution."""
-    text = f"{_fmt(flow.local_grad)} × {_fmt(flow.upstream)} = {_fmt(flow.contribution)}"
-    return {**_highlight_style(edge=True), "label": text, "fontcolor": HIGHLIGHT}
+    return {**_highlight_style(edge=True), "label": flow_text(flow), "fontcolor": HIGHLIGHT}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -150,7 +172,7 @@ def _flow_style(flow: GradientFlow) -> dict[str, str]:
 
 def _roles(order: list[Value], params: Iterable[Value] | None) -> list[str]:
     """ "parameter", "input" (a leaf that is not a parameter) or "computed", for each node."""
-    param_set = _as_param_set(params)
+    param_set = parameter_set(params)
     roles = []
     for node in order:
         if node in param_set:
@@ -162,20 +184,14 @@ def _roles(order: list[Value], params: Iterable[Value] | None) -> list[str]:
     return roles
 
 
-def _as_param_set(params: Iterable[Value] | None) -> set[Value]:
-    """The parameters as a set (used only to ask "is this one a parameter?")."""
-    if params is None:
+def parameter_set(params: Iterable[Value] | None) -> set[Value]:
+    """The parameters to colour as such, as a set (used only to ask "is this one a parameter?").
+
+    A drawing is forgiving where an optimizer is not: one Value, or an empty list, is fine.
+    """
+    if params is None or (isinstance(params, (list, tuple)) and not params):
         return set()
-    if isinstance(params, Value):
-        params = [params]
-    param_list = list(params)
-    for p in param_list:
-        if not isinstance(p, Value):
-            raise TypeError(
-                f"params must be Values (for example model.parameters()), "
-                f"got a {type(p).__name__}: {p!r}"
-            )
-    return set(param_list)
+    return set(parameters([params] if isinstance(params, Value) else params, "params"))
 
 
 def _value_label(node: Value, grad_cell: str, fill: str, is_root: bool, is_current: bool) -> str:
@@ -184,11 +200,11 @@ def _value_label(node: Value, grad_cell: str, fill: str, is_root: bool, is_curre
     if is_root:
         name += '<br/><font point-size="10">output</font>' if name else "<b>output</b>"
     cells = f"<td>{name}</td>" if name else ""
-    cells += f"<td>data {_fmt(node.data)}</td><td>{grad_cell}</td>"
+    cells += f"<td>data {number_text(node.data)}</td><td>{grad_cell}</td>"
     if is_current:
         border, color = "3", HIGHLIGHT
     elif is_root:
-        border, color = "3", "#000000"
+        border, color = "3", BLACK
     else:
         border, color = "0", BORDER
     return (
@@ -202,15 +218,8 @@ def _grad_cell(grad: float | None, final: bool = False) -> str:
     in bold once no further contribution can come."""
     if grad is None:
         return f'<font color="{NOT_YET}">grad ?</font>'
-    text = f"grad {_fmt(grad)}"
+    text = f"grad {number_text(grad)}"
     return f"<b>{text}</b>" if final else text
-
-
-def _fmt(x: float) -> str:
-    """A number with 4 significant digits, as in the node boxes ("2", "-0.5", "1.234e-05")."""
-    if x == 0:
-        x = 0.0  # no "-0"
-    return f"{x:.4g}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -234,7 +243,7 @@ def _step_legend() -> list[str]:
     ]
 
 
-def _legend_box(text: str, fill: str = "#FFFFFF", border: str = BORDER, escape: bool = True) -> str:
+def _legend_box(text: str, fill: str = WHITE, border: str = BORDER, escape: bool = True) -> str:
     """A legend entry: a table cell that looks like the nodes it describes."""
     width = "3" if border == HIGHLIGHT else "1"
     content = html.escape(text) if escape else text
@@ -262,110 +271,12 @@ def _caption(title: str | None, notes: list[str], legend: list[str]) -> str:
 
 def _nodes_to_draw(root: object, max_nodes: int) -> list[Value]:
     """The graph's nodes in topological order, after checking it is a Value of drawable size."""
-    _check_is_value(root)
-    order = root.topological_order()
-    if len(order) > max_nodes:
-        raise ValueError(
-            f"This graph has {len(order)} Values, more than max_nodes={max_nodes}: the drawing "
-            f"would be unreadable. Draw a smaller piece (for example one neuron's output "
-            f"instead of the whole loss), or pass max_nodes={len(order)} to draw it anyway."
-        )
-    return order
-
-
-def _check_is_value(root: object) -> None:
-    """Raise a TypeError that says what to pass instead, unless ``root`` is a Value."""
-    if isinstance(root, Value):
-        return
-    hint = ""
-    if isinstance(root, (list, tuple)):
-        hint = " To draw one of several outputs, pick one, for example outs[0]."
-    elif isinstance(root, (int, float)):
-        hint = " A plain number has no graph: build the expression from Values."
-    raise TypeError(f"Expected a Value to draw, got {type(root).__name__}: {root!r}.{hint}")
+    return nodes_in_order(root, max_nodes, "the drawing would be unreadable", "Draw")
 
 
 # ----------------------------------------------------------------------------------------------
-# Stepping through the backward pass
+# One step of the backward pass
 # ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GradientFlow:
-    """Gradient sent along one edge: ``child.grad += local_grad * upstream``.
-
-    ``node`` and ``child`` are indices in ``root.topological_order()``; ``slot`` says which of
-    the node's children it is (0 = first), so ``a + a`` has two flows into the same child.
-    """
-
-    node: int
-    slot: int
-    child: int
-    local_grad: float  # d node / d child
-    upstream: float  # the node's own grad
-    contribution: float  # local_grad * upstream, added to the child's grad
-
-
-@dataclass(frozen=True)
-class BackwardStep:
-    """The state of a backward pass right after one node has passed its gradient on.
-
-    All lists are aligned with ``root.topological_order()``.
-    ``grads[i]`` is None while no gradient has reached node i yet.
-    ``final[i]`` is True once every node that uses node i has been processed: nothing
-    more will be added to its grad.
-    """
-
-    node: int  # the node processed in this step
-    grads: tuple[float | None, ...]
-    final: tuple[bool, ...]
-    flows: tuple[GradientFlow, ...]  # empty for a leaf: it has nothing to pass on
-
-
-def backward_steps(root: Value) -> list[BackwardStep]:
-    """Replay ``root.backward()`` one node at a time, from the output back to the leaves.
-
-    Step 0 is the output, seeded with grad 1; then every node in reverse topological order,
-    leaves included (a leaf's step passes nothing on). After the last step the grads are those
-    ``backward()`` gives on a freshly built graph. The Values' own ``.grad`` are not touched:
-    the replay keeps its grads in a list of its own.
-    """
-    _check_is_value(root)
-    order = root.topological_order()
-    index = {node: i for i, node in enumerate(order)}
-    grads: list[float | None] = [None] * len(order)
-    uses_left = _count_uses(order, index)
-    grads[-1] = 1.0  # the seed: d root / d root = 1 (the root is last in topological order)
-    steps = []
-    for i in reversed(range(len(order))):
-        flows = _pass_gradient_on(order[i], i, index, grads)
-        for flow in flows:
-            uses_left[flow.child] -= 1
-        final = tuple(count == 0 for count in uses_left)
-        steps.append(BackwardStep(node=i, grads=tuple(grads), final=final, flows=flows))
-    return steps
-
-
-def _count_uses(order: list[Value], index: dict[Value, int]) -> list[int]:
-    """For each node, how many times other nodes use it as a child (``a + a`` counts twice)."""
-    uses = [0] * len(order)
-    for node in order:
-        for child in node.children:
-            uses[index[child]] += 1
-    return uses
-
-
-def _pass_gradient_on(
-    node: Value, i: int, index: dict[Value, int], grads: list[float | None]
-) -> tuple[GradientFlow, ...]:
-    """The chain rule for one node: add local_grad * grad to each child's grad, in order."""
-    flows = []
-    for slot, (child, local) in enumerate(zip(node.children, node.local_grads)):
-        c = index[child]
-        contribution = local * grads[i]
-        grads[c] = contribution if grads[c] is None else grads[c] + contribution
-        flows.append(GradientFlow(i, slot, c, local, grads[i], contribution))
-    return tuple(flows)
 
 
 def draw_backward_step(
@@ -374,7 +285,7 @@ def draw_backward_step(
     k: int,
     rankdir: str = "LR",
     params: Iterable[Value] | None = None,
-    max_nodes: int = 150,
+    max_nodes: int = MAX_DRAWN_NODES,
 ) -> graphviz.Digraph:
     """Draw the graph as it is at step ``k`` of ``steps = backward_steps(root)``.
 
@@ -389,7 +300,8 @@ def draw_backward_step(
     dot = _new_digraph(rankdir)
     title = f"Backward pass, step {k % len(steps) + 1} of {len(steps)}"
     legend = _legend(roles, params is not None) + _step_legend()
-    dot.attr(label=_caption(title, [_describe_step(order, step)], legend))
+    sentence = step_sentence(order, step)
+    dot.attr(label=_caption(title, [sentence[:1].upper() + sentence[1:]], legend))
     _add_values(dot, order, roles, grads, current=step.node)
     _add_operations(dot, order, flows=step.flows)
     return dot
@@ -407,27 +319,3 @@ def _pick_step(steps: Sequence[BackwardStep], k: int, n_nodes: int) -> BackwardS
             f"k={k} is out of range: there are {len(steps)} steps, 0 to {len(steps) - 1}."
         )
     return steps[k]
-
-
-def _describe_step(order: list[Value], step: BackwardStep) -> str:
-    """One sentence saying what happens at this step."""
-    node = order[step.node]
-    grad = _fmt(step.grads[step.node])
-    name = node_name(node)
-    name = name[:1].upper() + name[1:]  # it starts the sentence
-    if not step.flows:
-        return f"{name} is a leaf: its grad {grad} is final, there is nothing to pass on."
-    if step.node == len(order) - 1:
-        start = f"{name} starts with grad 1 (d output / d output)"
-    else:
-        start = f"{name} has its final grad {grad}"
-    return f"{start} and sends local grad × {grad} to each of its inputs."
-
-
-def node_name(node: Value, quote: str = "'") -> str:
-    """How a node is called in a sentence: its label, or the operation that made it."""
-    if node.label:
-        return f"{quote}{node.label}{quote}"
-    if node.op:
-        return f"the {quote}{node.op}{quote} result"
-    return f"the input {_fmt(node.data)}"

@@ -1,83 +1,46 @@
-"""Plots for the training notebooks: loss curves, a learning-rate sweep, a 2-D classifier's
-decision boundary, and gradient descent on a single weight.
+"""Plots for the training notebooks: loss curves, a learning-rate sweep, and gradient descent
+on a single weight. (A classifier's decision boundary is in ``course/show/boundary.py``.)
 
 Every function returns the matplotlib Figure it drew; as the last line of a notebook cell the
 Figure shows as a picture. Pass ``ax=`` to draw into an Axes of your own (one panel of
 ``fig, axes = plt.subplots(1, 2)``, say): the function then returns that Axes' figure, and
 the cell should end with ``plt.show()``.
 
-Colours come from the Okabe-Ito palette, which stays readable with every common colour-vision
-deficiency; classes also differ in marker shape, so the plots work in black and white too.
+A run that blows up is still drawn: inf and nan losses are marked "diverged", and finite
+numbers too large for any axis (a loss of 1e280) are marked "off the scale".
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence, Sized
+from collections.abc import Mapping, Sequence, Sized
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-# Okabe-Ito colours
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-SKY_BLUE = "#56B4E9"
-GREY = "#555555"
-
-CLASS_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, SKY_BLUE, VERMILLION)
-CLASS_MARKERS = ("o", "s", "D", "^", "v", "P")
-
-FIGSIZE = (6, 4)
-DPI = 100
-
-# A classifier for plot_decision_boundary: (m, 2) array of points -> m class labels
-Predict = Callable[[np.ndarray], Sequence[float]]
-
-
-def _axes(ax: Axes | None) -> tuple[Figure, Axes]:
-    """The Axes to draw on (the one given, or a new one in the course's size) and its figure."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI, layout="constrained")
-        # The notebook shows the returned figure; closing it here stops pyplot from showing
-        # it a second time at the end of the cell (and from keeping every figure in memory).
-        plt.close(fig)
-    ax.grid(True, color="#DDDDDD", linewidth=0.8)
-    ax.set_axisbelow(True)
-    return ax.get_figure(root=True), ax
-
-
-DRAWABLE_LIMIT = 1e300  # beyond this a value is as good as infinite, and breaks log axes
-
-
-def _finite_or_nan(values: Sequence[float | None]) -> np.ndarray:
-    """The values as a float array, with None, inf and nan all turned into nan (not drawn).
-
-    Values larger than DRAWABLE_LIMIT count as infinite too: matplotlib's log-scale margins
-    overflow on them.
-    """
-    array = np.array([np.nan if v is None else v for v in values], dtype=float)
-    with np.errstate(invalid="ignore"):
-        array[~np.isfinite(array) | (np.abs(array) > DRAWABLE_LIMIT)] = np.nan
-    return array
-
-
-def _mark_step(ax: Axes, step: float, text: str, colour: str = GREY) -> None:
-    """A dashed vertical line at ``step`` with its text written along it, at the top."""
-    ax.axvline(step, color=colour, linestyle="--", linewidth=1)
-    ax.text(
-        step, 0.98, f" {text}", transform=ax.get_xaxis_transform(), rotation=90,
-        ha="right", va="top", fontsize=9, color=colour,
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
-    )
-
+from course.engine import Value
+from course.show.figures import (
+    OFF_SCALE,
+    OFF_SCALE_TEXT,
+    drawable,
+    mark_off_scale,
+    mark_step,
+    new_axes,
+)
+from course.show.palette import (
+    BLUE,
+    GREEN,
+    GREY,
+    HELD_OUT_COLOUR,
+    HIGHLIGHT,
+    ORANGE,
+    TRAIN_COLOUR,
+    WARNING_COLOUR,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Loss curves
@@ -102,27 +65,33 @@ def plot_loss(
     ``log=True`` draws the loss on a log scale. ``lr`` is one learning rate per step (a line
     marks each change) or a single number (shown in the title). ``markers`` adds labelled
     lines, e.g. ``{150: "early stop"}``. Losses that are inf or nan (a diverged run) are left
-    out and the first one is marked "diverged". ``held_out_name`` names the second curve
-    (``"test"`` where the held-out points are a test set).
+    out and the first one is marked "diverged"; losses too large to draw (above 1e100) are
+    marked "off the scale" along the top. Losses may be numbers or Values (their ``.data`` is
+    drawn). ``held_out_name`` names the second curve (``"test"`` where the held-out points are
+    a test set).
     """
     curves = _read_curves(history_or_losses, dev_losses, lr)
-    fig, ax = _axes(ax)
-    ax.plot(curves.steps, _finite_or_nan(curves.train), color=BLUE, linewidth=1.5, label="train")
+    fig, ax = new_axes(ax)
+    train, train_off = drawable(curves.train)
+    ax.plot(curves.steps, train, color=TRAIN_COLOUR, linewidth=1.5, label="train")
+    off_scale = curves.steps[train_off]
     if curves.dev is not None:
-        dev = _finite_or_nan(curves.dev)
+        dev, dev_off = drawable(curves.dev)
         measured = ~np.isnan(dev)  # join the dev points even when measured only now and then
-        ax.plot(curves.steps[measured], dev[measured], color=ORANGE, linewidth=1.5,
+        ax.plot(curves.steps[measured], dev[measured], color=HELD_OUT_COLOUR, linewidth=1.5,
                 linestyle="--", label=held_out_name)
-    if log:
-        ax.set_yscale("log")
+        off_scale = np.union1d(off_scale, curves.steps[dev_off])
+    if log and np.isfinite(np.concatenate([train, dev if curves.dev is not None else []])).any():
+        ax.set_yscale("log")  # (a log axis with nothing on it cannot choose its limits)
+    mark_off_scale(ax, off_scale)
     lr_text, lr_lines = _describe_lr(curves.steps, curves.lr)
     for step, text in {**lr_lines, **curves.markers, **(markers or {})}.items():
-        _mark_step(ax, step, text)
+        mark_step(ax, step, text)
     if curves.diverged_at is not None:
-        _mark_step(ax, curves.diverged_at, "diverged", colour=VERMILLION)
+        mark_step(ax, curves.diverged_at, "diverged", colour=WARNING_COLOUR)
     ax.set_title(f"Loss during training{lr_text}")
     ax.set_xlabel("step")
-    ax.set_ylabel("loss (log scale)" if log else "loss")
+    ax.set_ylabel("loss (log scale)" if ax.get_yscale() == "log" else "loss")
     ax.legend(loc="best", fontsize=9)
     return fig
 
@@ -147,14 +116,14 @@ def _read_curves(
     """The curves to draw; arguments given explicitly win over what a history holds."""
     history = history_or_losses
     if not hasattr(history, "train_loss"):  # a plain list of train losses
-        history = SimpleNamespace(train_loss=list(history))
-    train = list(history.train_loss)
+        history = SimpleNamespace(train_loss=_losses(history, "losses", missing_ok=False))
+    train = _losses(history.train_loss, "train_loss", missing_ok=False)
     if not train:
         raise ValueError("There are no losses to plot: train for at least one step first.")
     if dev_losses is None:
         dev_losses = getattr(history, "dev_loss", None)
-    if dev_losses is not None and len(dev_losses) == 0:
-        dev_losses = None  # no dev set
+    if dev_losses is not None:
+        dev_losses = _losses(dev_losses, "dev_losses", missing_ok=True) or None  # [] = no dev set
     if dev_losses is not None and len(dev_losses) != len(train):
         raise ValueError(
             f"Got {len(train)} train losses but {len(dev_losses)} dev losses: give one dev loss "
@@ -179,6 +148,27 @@ def _read_curves(
         markers=_best_step_marker(history),
         diverged_at=diverged_at,
     )
+
+
+def _losses(values: object, name: str, missing_ok: bool) -> list[float | None]:
+    """The losses as a list of floats (a Value counts as its ``.data``), None kept where
+    ``missing_ok``; a TypeError that says what to pass for anything else."""
+    if isinstance(values, (str, bytes, Value, numbers.Number)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a list of numbers, one loss per step, e.g. "
+                        f"[0.9, 0.5, 0.3]; got {type(values).__name__} {values!r}")
+    losses: list[float | None] = []
+    for step, loss in enumerate(values):
+        if isinstance(loss, Value):
+            loss = loss.data
+        if loss is None and missing_ok:
+            losses.append(None)
+        elif isinstance(loss, numbers.Real) and not isinstance(loss, bool):
+            losses.append(float(loss))
+        else:
+            missing = " (or None where it was not measured)" if missing_ok else ""
+            raise TypeError(f"{name} must hold numbers{missing}; at step {step} it holds "
+                            f"{type(loss).__name__} {loss!r}")
+    return losses
 
 
 def _best_step_marker(history: object) -> dict[float, str]:
@@ -254,7 +244,7 @@ def largest_stable_lr(
 def _check_sweep(lrs: Sequence[float], losses: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     """The sweep as float arrays, after checking it has one loss per positive learning rate."""
     lrs = np.asarray(lrs, dtype=float)
-    losses = np.asarray(losses, dtype=float)
+    losses = np.asarray([_losses(losses, "losses", missing_ok=False)], dtype=float).reshape(-1)
     if lrs.ndim != 1 or lrs.shape != losses.shape or len(lrs) == 0:
         raise ValueError(
             f"Give one loss per learning rate: got {lrs.size} learning rates and {losses.size} "
@@ -277,30 +267,35 @@ def plot_lr_finder(
 ) -> Figure:
     """Loss after training with each learning rate of a sweep, on a log learning-rate axis.
 
-    Runs that diverged (loss inf or nan) are drawn as crosses along the top. With
-    ``mark_best`` a line marks ``largest_stable_lr(lrs, losses, factor)``, and a dotted line
-    shows the loss it had to stay under (``factor`` x the lowest loss). When the losses span more
-    than a factor of 100, the loss axis is logarithmic too, so every point stays visible.
+    Runs that diverged (loss inf or nan) are drawn as crosses along the top, and losses too
+    large to draw (above 1e100) as triangles marked "off the scale". With ``mark_best`` a line
+    marks ``largest_stable_lr(lrs, losses, factor)``, and a dotted line shows the loss it had
+    to stay under (``factor`` x the lowest loss). When the losses span more than a factor of
+    100, the loss axis is logarithmic too, so every point stays visible.
     """
     lrs, losses = _check_sweep(lrs, losses)
     order = np.argsort(lrs)
     lrs, losses = lrs[order], losses[order]
     finite = np.isfinite(losses)
-    fig, ax = _axes(ax)
+    shown, off_scale = drawable(losses)
+    drawn = ~np.isnan(shown)
+    fig, ax = new_axes(ax)
     ax.set_xscale("log")
-    ax.plot(lrs[finite], losses[finite], "o-", color=BLUE, markersize=4,
+    ax.plot(lrs[drawn], shown[drawn], "o-", color=TRAIN_COLOUR, markersize=4,
             label="loss after training")
-    if _spans_orders_of_magnitude(losses[finite]):
+    if _spans_orders_of_magnitude(shown[drawn]):
         ax.set_yscale("log")
     if not finite.all():
         top = ax.get_xaxis_transform()  # x in data units, y as a fraction of the axes' height
-        ax.plot(lrs[~finite], np.full((~finite).sum(), 0.95), "x", color=VERMILLION,
+        ax.plot(lrs[~finite], np.full((~finite).sum(), 0.95), "x", color=WARNING_COLOUR,
                 markersize=8, markeredgewidth=2, transform=top, label="diverged (inf or nan)")
+    mark_off_scale(ax, lrs[off_scale])
     best = largest_stable_lr(lrs, losses, factor) if mark_best else None
     if best is not None:
-        lowest = losses[finite].min()
-        ax.axhline(factor * lowest, color=GREY, linestyle=":", linewidth=1.2,
-                   label=f"{factor:g} × lowest loss")
+        limit = factor * losses[finite].min()
+        if limit <= OFF_SCALE:
+            ax.axhline(limit, color=GREY, linestyle=":", linewidth=1.2,
+                       label=f"{factor:g} × lowest loss")
         ax.axvline(best, color=GREEN, linewidth=2, label=f"largest stable lr = {best:.3g}")
     ax.set_title("Learning-rate sweep")
     ax.set_xlabel("learning rate (log scale)")
@@ -312,131 +307,6 @@ def plot_lr_finder(
 def _spans_orders_of_magnitude(values: np.ndarray) -> bool:
     """True when the positive values range over more than a factor of 100."""
     return len(values) > 0 and values.min() > 0 and values.max() > 100 * values.min()
-
-
-# ----------------------------------------------------------------------------------------------
-# Decision boundary of a 2-D classifier
-# ----------------------------------------------------------------------------------------------
-
-
-def plot_decision_boundary(
-    predict: Predict,
-    X: np.ndarray,
-    y: Sequence[float],
-    X_dev: np.ndarray | None = None,
-    y_dev: Sequence[float] | None = None,
-    ax: Axes | None = None,
-    resolution: int = 60,
-    held_out_name: str = "dev",
-) -> Figure:
-    """The regions where a 2-D classifier predicts each class, with the data points on top.
-
-    ``predict`` takes an (m, 2) NumPy array of points and returns m class labels, the same
-    kind as in ``y`` (e.g. -1/+1, 0/1, or 0/1/2). A model that gives a score turns it into a
-    label first, e.g. ``np.where(scores > 0, 1, -1)``. ``predict`` is called once on a
-    ``resolution`` x ``resolution`` grid: the scalar engine is slow, so keep it small.
-    Train points are filled, dev points hollow; each class has its own colour and shape.
-    ``held_out_name`` is what the hollow points are called (``"test"`` for a test set).
-    """
-    X, y = _check_points(X, y, "X", "y")
-    if X_dev is not None:
-        X_dev, y_dev = _check_points(X_dev, y_dev, "X_dev", "y_dev")
-    classes = np.unique(y if y_dev is None else np.concatenate([y, y_dev]))
-    fig, ax = _axes(ax)
-    _shade_predictions(ax, predict, classes, X if X_dev is None else np.vstack([X, X_dev]),
-                       resolution)
-    _scatter_classes(ax, X, y, classes, "train", filled=True)
-    accuracy = f"train accuracy {_accuracy(predict, X, y):.0%}"
-    if X_dev is not None:
-        _scatter_classes(ax, X_dev, y_dev, classes, held_out_name, filled=False)
-        accuracy += f",  {held_out_name} accuracy {_accuracy(predict, X_dev, y_dev):.0%}"
-    ax.grid(False)  # the shading already shows the scale
-    ax.set_title(f"Decision boundary (shading: predicted class)\n{accuracy}", fontsize=11)
-    ax.set_xlabel("first input, X[:, 0]")
-    ax.set_ylabel("second input, X[:, 1]")
-    ax.legend(loc="best", fontsize=8, framealpha=0.9)
-    return fig
-
-
-def _check_points(X: object, y: object, x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
-    """X as an (m, 2) float array and y as m labels, or a ValueError saying what is wrong."""
-    if y is None:
-        raise ValueError(f"{x_name} was given without {y_name}: pass both.")
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).reshape(-1)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"{x_name} must have shape (m, 2): one row per point, got {X.shape}.")
-    if len(y) != len(X):
-        raise ValueError(f"{x_name} has {len(X)} points but {y_name} has {len(y)} labels.")
-    return X, y
-
-
-def _predicted_classes(predict: Predict, points: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Call ``predict`` and return, for each point, the index of its class in ``classes``."""
-    labels = np.asarray(predict(points))
-    if labels.dtype == object or labels.reshape(-1).shape != (len(points),):
-        raise ValueError(
-            f"predict must return one number (a class label) per point: given {len(points)} "
-            f"points, it returned {labels.dtype} values of shape {labels.shape}. "
-            f"If your model returns Values, take their .data."
-        )
-    labels = labels.reshape(-1)
-    unknown = ~np.isin(labels, classes)
-    if unknown.any():
-        raise ValueError(
-            f"predict returned {labels[unknown][0]!r}, which is not one of the classes in y "
-            f"{classes.tolist()}: return class labels, e.g. np.where(scores > 0, 1, -1)."
-        )
-    return np.searchsorted(classes, labels)
-
-
-def _shade_predictions(
-    ax: Axes,
-    predict: Predict,
-    classes: np.ndarray,
-    points: np.ndarray,
-    resolution: int,
-) -> None:
-    """Colour a grid around the points by predicted class, with a line along each boundary."""
-    xx, yy = _grid_around(points, resolution)
-    grid = np.column_stack([xx.ravel(), yy.ravel()])
-    predicted = _predicted_classes(predict, grid, classes).reshape(xx.shape)
-    for i in np.unique(predicted):  # one region per class: no colour blends between classes
-        colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
-        ax.contourf(xx, yy, (predicted == i).astype(float), levels=[0.5, 1.5], colors=[colour],
-                    alpha=0.22)
-    if len(np.unique(predicted)) > 1:
-        for i in np.unique(predicted):  # outline each class's region: the boundaries
-            ax.contour(xx, yy, (predicted == i).astype(float), levels=[0.5], colors=GREY,
-                       linewidths=1)
-
-
-def _grid_around(points: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """A resolution x resolution grid covering the points with a margin of 10 % on each side."""
-    low, high = points.min(axis=0), points.max(axis=0)
-    margin = 0.1 * np.maximum(high - low, 1e-9) + 1e-3
-    x = np.linspace(low[0] - margin[0], high[0] + margin[0], resolution)
-    y = np.linspace(low[1] - margin[1], high[1] + margin[1], resolution)
-    return np.meshgrid(x, y)
-
-
-def _scatter_classes(
-    ax: Axes, X: np.ndarray, y: np.ndarray, classes: np.ndarray, split: str, filled: bool
-) -> None:
-    """The points of each class in its own colour and marker shape: filled, or hollow."""
-    for i, label in enumerate(classes):
-        points = X[y == label]
-        colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
-        face, edge, width = (colour, "black", 0.5) if filled else ("white", colour, 1.5)
-        ax.scatter(
-            points[:, 0], points[:, 1], s=30, marker=CLASS_MARKERS[i % len(CLASS_MARKERS)],
-            facecolors=face, edgecolors=edge, linewidths=width, label=f"class {label} ({split})",
-        )
-
-
-def _accuracy(predict: Predict, X: np.ndarray, y: np.ndarray) -> float:
-    """The fraction of points whose predicted label equals the true one."""
-    return float(np.mean(np.asarray(predict(X)).reshape(-1) == y))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -454,26 +324,52 @@ def plot_single_weight(
 
     ``path`` is the list of weights gradient descent went through (w0, w1, ...): drawn as
     numbered points joined by arrows, with the start and the end marked. The minimum is at
-    w = y / x, where the prediction w·x hits the target exactly.
+    w = y / x, where the prediction w·x hits the target exactly. A path that blows up is drawn
+    up to its last step on the scale (loss at most 1e100); the title and a note say from which
+    step on it is off the scale.
     """
     if x == 0:
         raise ValueError("x must not be 0: with x = 0 the prediction w·x is 0 whatever w is.")
     best = y / x
     path = [] if path is None else [float(w) for w in path]
-    finite_path = [w for w in path if math.isfinite(w)]
-    fig, ax = _axes(ax)
-    ws = _weights_to_show(best, finite_path)
+    shown = _on_the_scale(path, x, y)
+    fig, ax = new_axes(ax)
+    ws = _weights_to_show(best, shown)
     ax.plot(ws, (ws * x - y) ** 2, color=GREY, linewidth=1.5, label="loss(w)")
     ax.plot([best], [0.0], "*", color=GREEN, markersize=14, zorder=5,
             label=f"minimum: w = {best:g}")
-    if finite_path:
-        _draw_path(ax, finite_path, x, y)
-    diverged = " — diverged (inf/nan)" if len(finite_path) < len(path) else ""
-    ax.set_title(f"Gradient descent on one weight: x = {x:g}, target y = {y:g}{diverged}")
+    if shown:
+        _draw_path(ax, shown, x, y, complete=len(shown) == len(path))
+    off_scale = ""
+    if len(shown) < len(path):
+        off_scale = f"\ndiverged: off the scale from step {len(shown)}"
+        _note_off_scale(ax, path, first=len(shown))
+    ax.set_title(f"Gradient descent on one weight: x = {x:g}, target y = {y:g}{off_scale}")
     ax.set_xlabel("weight w")
     ax.set_ylabel("loss(w) = (w·x − y)²")
     ax.legend(loc="upper center", fontsize=8)
     return fig
+
+
+def _on_the_scale(path: list[float], x: float, y: float) -> list[float]:
+    """The path up to (not including) its first weight that is inf, nan or off the scale."""
+    for i, w in enumerate(path):
+        error = w * x - y  # a float: inf rather than an OverflowError when it is huge
+        if not math.isfinite(error) or error * error > OFF_SCALE:
+            return path[:i]
+    return path
+
+
+def _note_off_scale(ax: Axes, path: list[float], first: int) -> None:
+    """A note in the corner: which steps are off the scale, and how far off."""
+    sizes = [abs(w) for w in path[first:] if not math.isnan(w)]
+    reach = f"|w| reaches {max(sizes):.2g}" if sizes else "w is nan"
+    last = len(path) - 1
+    steps = f"step {first}" if first == last else f"steps {first} to {last}"
+    ax.text(0.98, 0.6, f"{steps}:\n{OFF_SCALE_TEXT}\n({reach})",
+            transform=ax.transAxes, ha="right", va="top",
+            fontsize=9, color=WARNING_COLOUR,
+            bbox={"facecolor": "white", "edgecolor": WARNING_COLOUR, "alpha": 0.9})
 
 
 def _weights_to_show(best: float, path: list[float]) -> np.ndarray:
@@ -482,25 +378,27 @@ def _weights_to_show(best: float, path: list[float]) -> np.ndarray:
     return np.linspace(best - half_width, best + half_width, 300)
 
 
-def _draw_path(ax: Axes, path: list[float], x: float, y: float) -> None:
-    """The descent: a point per weight, arrows between them, numbers, and start/end marked."""
-    losses = [(w * x - y) ** 2 for w in path]
+def _draw_path(ax: Axes, path: list[float], x: float, y: float, complete: bool = True) -> None:
+    """The descent: a point per weight, arrows between them, numbers, and start/end marked
+    (the end is "last on the scale" when the rest of the path is not ``complete``)."""
+    losses = [(w * x - y) * (w * x - y) for w in path]
     for (w0, l0), (w1, l1) in zip(zip(path, losses), zip(path[1:], losses[1:])):
         ax.annotate("", xy=(w1, l1), xytext=(w0, l0), arrowprops={
-            "arrowstyle": "->", "color": VERMILLION, "linewidth": 1.3, "shrinkA": 4, "shrinkB": 4,
+            "arrowstyle": "->", "color": HIGHLIGHT, "linewidth": 1.3, "shrinkA": 4, "shrinkB": 4,
         })
-    ax.plot(path, losses, "o", color=VERMILLION, markersize=5, label="a step of gradient descent")
+    ax.plot(path, losses, "o", color=HIGHLIGHT, markersize=5, label="a step of gradient descent")
     ax.plot(path[0], losses[0], "D", color=BLUE, markersize=8, label=f"start: w = {path[0]:.4g}")
     if len(path) > 1:
         ax.plot(path[-1], losses[-1], "s", markerfacecolor="none", markeredgecolor=ORANGE,
-                markeredgewidth=2, markersize=10, label=f"end: w = {path[-1]:.4g}")
+                markeredgewidth=2, markersize=10,
+                label=f"{'end' if complete else 'last on the scale'}: w = {path[-1]:.4g}")
     best = y / x
     for i in _spread_out(ax, path, losses):
         # below and outside the parabola, where neither the curve nor the arrows run
         right = path[i] >= best
         ax.annotate(str(i), (path[i], losses[i]), textcoords="offset points",
                     xytext=(7 if right else -7, -3), ha="left" if right else "right", va="top",
-                    fontsize=9, color=VERMILLION, zorder=6)
+                    fontsize=9, color=HIGHLIGHT, zorder=6)
 
 
 def _spread_out(ax: Axes, ws: list[float], losses: list[float], min_gap: float = 0.04) -> list[int]:
