@@ -32,14 +32,12 @@ lock: setup ## rewrite requirements-lock.txt from pyproject.toml's pins (then: m
 lab: setup ## start JupyterLab on notebooks/ (PORT=8888, TOKEN=random)
 	@PORT="$(PORT)" TOKEN="$(TOKEN)" "$(PY)" scripts/lab.py
 
+# The unit tests and the notebooks (nbval) run in one pytest session, so that both workers stay
+# busy to the end; --dist loadscope keeps the cells of a notebook together, in one kernel. The
+# notebooks come first: the longest pieces of work start early, the short ones fill the end.
 test: setup ## lint, unit tests, then re-run every notebook and compare with its stored outputs
 	"$(PY)" -m ruff check $(LINT_DIRS)
-	"$(PY)" -m pytest -n 2 --dist worksteal tests
-ifeq ($(NOTEBOOKS),)
-	@echo "nbval: no notebooks in notebooks/ yet, nothing to compare"
-else
-	"$(PY)" -m pytest $(NBVAL) -n 2 --dist loadscope notebooks/
-endif
+	"$(PY)" -m pytest $(NBVAL) -n 2 --dist loadscope $(NOTEBOOKS) tests
 
 test-browser: setup ## drive the notebooks' widgets in JupyterLab in headless Chromium
 	@bash scripts/browser_setup.sh "$(PY)"

@@ -20,6 +20,11 @@ copied unchanged. Run on the same notebooks, the script always writes the same b
 
 A student edition that was changed after it was written (answers typed in, cells run) is not
 overwritten unless --force is given, so that running this again never loses a student's work.
+
+The exercises section of a notebook starts at the cell ``from course.exercises import exNN as
+ex`` and runs to the end. It must run on its own in a fresh kernel (it imports and builds
+what it uses), so that a student can restart the kernel and go straight to the exercises;
+``exercises_section_start`` finds it (tests/test_student_edition.py runs it on its own).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 EXERCISE_NAME = re.compile(r"#\s*Exercise (\d\d\.\d+)\b")
 CHECK_CALL = re.compile(r"\.check\(")
+EXERCISES_IMPORT = re.compile(r"^from course\.exercises import ex\d\d as ex\s*$", re.M)
 EDITION_KEY = "student_edition"  # notebook metadata: a fingerprint of the cells as written
 
 
@@ -66,6 +72,14 @@ def has_solution(cell: dict) -> bool:
 
 def is_check_cell(cell: dict) -> bool:
     return cell["cell_type"] == "code" and bool(CHECK_CALL.search(cell["source"]))
+
+
+def exercises_section_start(nb: nbformat.NotebookNode) -> int | None:
+    """The index of the cell that starts the exercises section (None if there is none)."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and EXERCISES_IMPORT.search(cell.source):
+            return index
+    return None
 
 
 def exercise_id_of(source: str, where: str) -> str:

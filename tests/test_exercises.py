@@ -2,9 +2,12 @@
 
 For every exercise: its own solution is correct; a typical wrong answer is incorrect and the
 verdict names the failing case; a missing answer or the student edition's placeholder is
-"not attempted"; hints come one at a time; the solution is shown as code. The notebooks'
-solutions must be the package's solutions, so that ``solution()`` shows what the instructor
-edition shows.
+"not attempted"; an answer that never returns is stopped at the time limit; hints come one at
+a time; the solution is shown as code. The notebooks' solutions must be the package's
+solutions, so that ``solution()`` shows what the instructor edition shows.
+
+The machinery the sets share (time limit, stop button, bad arguments, verdicts) is tested on
+small exercises of its own in tests/test_checking.py.
 """
 
 import copy
@@ -15,18 +18,17 @@ import re
 import exercise_cases
 import matplotlib
 import pytest
-from conftest import ROOT
+from conftest import ROOT, watchdog
 
 matplotlib.use("Agg")
 
 from course.engine import Value  # noqa: E402
-from course.exercises import SETS, all_exercises, ex02, ex03, ex07, exercises_of, get  # noqa: E402
+from course.exercises import SETS, all_exercises, exercises_of, get  # noqa: E402
 from course.exercises.checking import (  # noqa: E402
     CORRECT,
     INCORRECT,
     NOT_ATTEMPTED,
     NOT_DEFINED,
-    Case,
     Verdict,
     backprop_gradients,
 )
@@ -56,6 +58,14 @@ def answer_from_solution(exercise):
 
 def text_of(verdict: Verdict) -> str:
     return repr(verdict)
+
+
+def asks_for_function(exercise) -> bool:
+    return f"def {exercise.answer_name}(" in exercise.solution_code
+
+
+def asks_for_class(exercise) -> bool:
+    return f"class {exercise.answer_name}" in exercise.solution_code
 
 
 WRONG, ALSO_CORRECT, SOLUTION_NAMESPACE = exercise_cases.collect()
@@ -111,11 +121,36 @@ def placeholder(*args):
 def test_the_placeholder_is_not_attempted(exercise):
     """A function whose body is the student edition's placeholder has not been attempted."""
     verdict = exercise.evaluate(placeholder)
-    if f"def {exercise.answer_name}(" in exercise.solution_code:  # the student writes a function
+    if asks_for_function(exercise):  # the student writes a function
         assert verdict.status == NOT_ATTEMPTED
         assert "still raises NotImplementedError" in verdict.message
     else:
         assert verdict.status == INCORRECT  # a function where a value was asked for
+
+
+def looping(*args, **kwargs):
+    """An answer that never returns: the loop a student forgot to end."""
+    while True:
+        pass
+
+
+class Looping:
+    """A class answer whose every method (and constructor) never returns."""
+
+    __init__ = __call__ = parameters = forward = zero_grad = looping
+
+
+RUNS_CODE = [e for e in EXERCISES if asks_for_function(e) or asks_for_class(e)]
+
+
+@pytest.mark.parametrize("exercise", RUNS_CODE, ids=[e.id for e in RUNS_CODE])
+def test_an_answer_that_never_returns_is_stopped(exercise):
+    """Every check that runs the student's code stops it at the time limit (0.1 s here)."""
+    quick = copy.copy(exercise)
+    quick.time_limit = 0.1
+    with watchdog(5):
+        verdict = quick.evaluate(Looping if asks_for_class(exercise) else looping)
+    assert verdict.status == INCORRECT, text_of(verdict)
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
@@ -159,52 +194,8 @@ def test_each_notebook_has_two_to_four_exercises(set_name):
 
 
 # ----------------------------------------------------------------------------------------------
-# How a check finds and shows the answer
+# Helpers shared by the sets (the machinery itself: tests/test_checking.py)
 # ----------------------------------------------------------------------------------------------
-
-
-def test_check_reads_the_answer_from_the_notebook_variables(capsys):
-    namespace = {"ex": ex02, "dq_da": 0.6}
-    exec("ex.q2.check()", namespace)  # as a notebook cell runs it
-    assert "✓ Exercise 02.2: correct" in capsys.readouterr().out
-    del namespace["dq_da"]
-    exec("ex.q2.check()", namespace)
-    assert "○ Exercise 02.2: not attempted" in capsys.readouterr().out
-
-
-def test_check_takes_the_answer_as_an_argument_too(capsys):
-    ex02.q2.check(6.0)
-    out = capsys.readouterr().out
-    assert "✗ Exercise 02.2: incorrect" in out
-    assert "expected: 0.6" in out and "got:      6" in out
-
-
-@pytest.mark.parametrize("answer, says", [
-    ("0.6", "should be a number, like 0.5; it is a str '0.6'"),
-    (None, "should be a number, like 0.5; it is a None"),
-    (True, "it is a bool"),
-    (math.nan, "should be a finite number"),
-])
-def test_a_wrong_type_is_named(answer, says):
-    verdict = ex02.q2.evaluate(answer)
-    assert verdict.status == INCORRECT
-    assert says in verdict.message
-
-
-def test_an_error_in_the_students_code_is_the_failing_case():
-    def cube(v):
-        return 1 / 0
-
-    verdict = ex03.q2.evaluate(cube)
-    assert verdict.status == INCORRECT
-    assert verdict.case.input == "cube(Value(2))"
-    assert "ZeroDivisionError: division by zero" in verdict.case.got
-
-
-def test_wrong_lengths_and_kinds_of_answer_are_named():
-    assert "holds 2" in ex02.q1.evaluate((1.0, 2.0)).message
-    assert "should be a function" in ex03.q2.evaluate(3.0).message
-    assert "return the list of the 40 losses" in ex07.q1.evaluate(lambda *args: None).message
 
 
 def test_a_playground_is_accepted_as_an_answer():
@@ -213,32 +204,6 @@ def test_a_playground_is_accepted_as_an_answer():
     playground = Playground.from_state("dataset=xor; layers=8; lr=0.3")
     assert ex10.q2.evaluate(playground).status == CORRECT
     assert "cannot be read" in ex10.q2.evaluate("layers=eight").message
-
-
-def test_a_verdict_shows_as_coloured_html_and_as_text():
-    case = Case("f(<2>)", "4", "5")
-    verdict = Verdict("02.2", "a title", INCORRECT, "Use `x` here.", case)
-    page = verdict._repr_html_()
-    assert "#D55E00" in page  # the colour of "incorrect"
-    assert "<code>x</code>" in page  # `code` in a message
-    assert "f(&lt;2&gt;)" in page  # the case, escaped
-    assert "<th" in page and "expected" in page
-    assert text_of(verdict).splitlines() == [
-        "✗ Exercise 02.2: incorrect (a title)",
-        "  Use `x` here.",
-        "    input:    f(<2>)",
-        "    expected: 4",
-        "    got:      5",
-    ]
-    correct = Verdict("02.2", "a title", CORRECT, "Fine.")
-    assert "#009E73" in correct._repr_html_() and "input" not in correct._repr_html_()
-
-
-def test_the_solution_html_is_highlighted_code():
-    from course.exercises.checking import SOLUTION_STYLE, Note
-
-    page = Note("A solution", "", SOLUTION_STYLE, "def f(x):\n    return 2 * x")._repr_html_()
-    assert "<span" in page and "return" in page
 
 
 def test_backprop_gradients_agree_with_the_engine():

@@ -3,6 +3,7 @@ and a wheel carries every subpackage of course."""
 
 import importlib.metadata
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -69,9 +70,16 @@ def test_setup_installed_exactly_the_locked_versions():
 
 
 def test_a_wheel_carries_every_module_and_imports_without_the_source_tree(tmp_path):
+    # built from a copy of what a release holds: a build/ folder left in the project by an
+    # earlier build would otherwise lend the wheel its stale files
+    source_tree = tmp_path / "source"
+    shutil.copytree(ROOT / "course", source_tree / "course",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source_tree / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+         "--wheel-dir", str(tmp_path / "dist"), str(source_tree)],
         check=True, capture_output=True, cwd=tmp_path)
     (wheel,) = (tmp_path / "dist").glob("micrograd_course-*.whl")
     source = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "course").rglob("*.py"))

@@ -2,11 +2,18 @@
 
 It is written fresh into a temporary folder. Every solution region must be replaced by its
 placeholder, with no solution text left anywhere; every other cell must be copied unchanged;
-writing it again must change nothing; and it must run: exactly the exercise cells whose
-placeholder runs at the top level fail, with that placeholder's NotImplementedError, and every
-check reports "not attempted".
+writing it again must change nothing.
+
+And it must run. Every cell before the exercises section is the instructor's cell, unchanged
+(checked here), and nbval runs the instructor notebooks, so only the exercises section is run
+here: from the cell `from course.exercises import exNN as ex` to the end, on its own in a fresh
+kernel, as a student who restarts the kernel and goes straight to the exercises would. In it,
+exactly the exercise cells whose placeholder runs at the top level fail, with that placeholder's
+NotImplementedError, and every check reports "not attempted". A name the section uses but does
+not define (NameError) is reported with the cell, so the section can be made self-contained.
 """
 
+import copy
 import importlib.util
 import json
 import re
@@ -184,19 +191,20 @@ def test_broken_markers_are_reported(tmp_path, cell, problem):
 
 
 # ----------------------------------------------------------------------------------------------
-# The edition runs: only the exercises fail, and every check says "not attempted"
+# The exercises section runs on its own: only the exercises fail, every check says "not attempted"
 # ----------------------------------------------------------------------------------------------
 
 
-def execute(path: Path) -> nbformat.NotebookNode:
-    """Run a notebook as scripts/execute_notebooks.py does, but keep going past errors."""
-    nb = read(path)
+def execute_section(nb: nbformat.NotebookNode, start: int, folder: Path) -> nbformat.NotebookNode:
+    """Run the cells from ``start`` to the end in a fresh kernel started in ``folder``, as
+    scripts/execute_notebooks.py does but going on past errors; returns the cells, run."""
+    section = nbformat.v4.new_notebook(metadata=nb.metadata, cells=copy.deepcopy(nb.cells[start:]))
     config = Config()
     config.KernelManager.transport_encryption = "auto"
-    NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT, record_timing=False,
-                   allow_errors=True, resources={"metadata": {"path": str(path.parent)}},
+    NotebookClient(section, kernel_name="python3", timeout=CELL_TIMEOUT, record_timing=False,
+                   allow_errors=True, resources={"metadata": {"path": str(folder)}},
                    config=config).execute()
-    return nb
+    return section
 
 
 def expected_failure(cell: nbformat.NotebookNode) -> str | None:
@@ -205,26 +213,79 @@ def expected_failure(cell: nbformat.NotebookNode) -> str | None:
     return found[0] if found else None
 
 
-def test_the_student_edition_runs_with_only_the_exercises_failing(notebook, edition):
-    if not has_exercises(notebook):
-        pytest.skip(f"{notebook.name} has no exercises yet")
-    nb = execute(edition / notebook.name)
-    checks = 0
-    for index, cell in enumerate(nb.cells):
+def section_problems(section: nbformat.NotebookNode, start: int, name: str) -> list[str]:
+    """What is wrong in a run exercises section (cell numbers count from the notebook's top)."""
+    problems, checks = [], 0
+    for offset, cell in enumerate(section.cells):
         if cell.cell_type != "code":
             continue
-        where = f"{notebook.name} cell {index + 1}"
-        errors = [o for o in cell.outputs if o.output_type == "error"]
+        where = f"{name}, cell {start + offset + 1}"
+        errors = [(o.ename, o.evalue) for o in cell.outputs if o.output_type == "error"]
         exercise_id = expected_failure(cell)
-        if exercise_id:
-            assert [(e.ename, e.evalue) for e in errors] == [(
-                "NotImplementedError",
-                f"Exercise {exercise_id}: replace this line with your solution")], where
-        else:
-            assert not errors, f"{where}: {[(e.ename, e.evalue) for e in errors]}"
-        assert not [o for o in cell.outputs if o.get("name") == "stderr"], where
+        expected = [("NotImplementedError",
+                     f"Exercise {exercise_id}: replace this line with your solution")]
+        if exercise_id and errors != expected:
+            problems.append(f"{where}: should stop at the placeholder of exercise "
+                            f"{exercise_id}; it gave {errors or 'no error'}")
+        elif not exercise_id:
+            problems += [error_problem(where, ename, evalue, start) for ename, evalue in errors]
+        if any(o.get("name") == "stderr" for o in cell.outputs):
+            problems.append(f"{where}: prints to stderr")
         if make_student.is_check_cell(cell):
             checks += 1
             verdict = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-            assert re.match(r"○ Exercise \d\d\.\d+: not attempted", verdict), f"{where}: {verdict}"
-    assert checks > 0
+            if not re.match(r"○ Exercise \d\d\.\d+: not attempted", verdict):
+                problems.append(f"{where}: the check should say not attempted; it shows "
+                                f"{verdict or 'nothing'!r}")
+    if not checks:
+        problems.append(f"{name}: the exercises section has no check cell (ex.qN.check())")
+    return problems
+
+
+def error_problem(where: str, ename: str, evalue: str, start: int) -> str:
+    if ename != "NameError":
+        return f"{where}: {ename}: {evalue}"
+    missing = re.search(r"name '(\w+)' is not defined", evalue)
+    missing = missing.group(1) if missing else evalue
+    return (f"{where}: NameError: `{missing}` is not defined. The exercises section (cell "
+            f"{start + 1} to the end) must run on its own in a fresh kernel: import or build "
+            f"`{missing}` in it.")
+
+
+def test_the_exercises_section_runs_on_its_own_with_only_the_exercises_failing(notebook, edition):
+    if not has_exercises(notebook):
+        pytest.skip(f"{notebook.name} has no exercises yet")
+    nb = read(edition / notebook.name)
+    start = make_student.exercises_section_start(nb)
+    first_exercise = next(i for i, c in enumerate(nb.cells) if PLACEHOLDER.search(c.source))
+    assert start is not None and start < first_exercise, (
+        f"{notebook.name}: the exercises section must start with a code cell "
+        f"`from course.exercises import ex{notebook.name[:2]} as ex`, before the first exercise")
+    section = execute_section(nb, start, edition)
+    problems = section_problems(section, start, notebook.name)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_name_the_section_does_not_define_is_reported_with_its_cell():
+    ran = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from course.exercises import ex02 as ex", outputs=[]),
+        nbformat.v4.new_code_cell("model = MLP(2, [1])", outputs=[nbformat.v4.new_output(
+            "error", ename="NameError", evalue="name 'MLP' is not defined", traceback=[])]),
+        nbformat.v4.new_code_cell("ex.q1.check()", outputs=[nbformat.v4.new_output(
+            "display_data", data={"text/plain": "✓ Exercise 02.1: correct"})]),
+    ])
+    problems = section_problems(ran, 40, "02_x.ipynb")
+    assert problems[0] == (
+        "02_x.ipynb, cell 42: NameError: `MLP` is not defined. The exercises section (cell 41 "
+        "to the end) must run on its own in a fresh kernel: import or build `MLP` in it.")
+    assert problems[1].startswith("02_x.ipynb, cell 43: the check should say not attempted")
+
+
+def test_the_section_starts_at_the_cell_that_imports_the_exercise_set():
+    cells = [nbformat.v4.new_markdown_cell("from course.exercises import ex02 as ex"),
+             nbformat.v4.new_code_cell("import math"),
+             nbformat.v4.new_code_cell("# exercises\nfrom course.exercises import ex02 as ex\n"),
+             nbformat.v4.new_code_cell("ex.q1.check()")]
+    assert make_student.exercises_section_start(nbformat.v4.new_notebook(cells=cells)) == 2
+    del cells[2]
+    assert make_student.exercises_section_start(nbformat.v4.new_notebook(cells=cells)) is None

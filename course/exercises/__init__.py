@@ -10,7 +10,10 @@ In a notebook::
     ex.q1.solution()   # a solution
 
 ``print(ex.q1)`` says which variable or function the exercise asks for. The sets are the
-modules ``ex01`` ... ``ex10`` of this package; the machinery they share is in ``checking.py``.
+modules ``ex01`` ... ``ex10`` of this package. The machinery they share: ``checking.py`` (the
+Exercise class and the helpers of the checks), ``running.py`` (the time limit on the student's
+code), ``verdicts.py`` (how a verdict looks) and ``networks.py`` (a student's network class
+compared with ``course.nn``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from course.exercises.checking import Exercise, Verdict
 
 __all__ = ["SETS", "Exercise", "Verdict", "all_exercises", "get"]
 
-SETS = ("ex01", "ex02", "ex03", "ex05", "ex06", "ex07", "ex09", "ex10")
+SETS = ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09", "ex10")
 
 
 def exercises_of(set_name: str) -> list[Exercise]:
@@ -38,6 +41,8 @@ def all_exercises() -> list[Exercise]:
 
 def get(exercise_id: str) -> Exercise:
     """The exercise with this id, e.g. ``get("03.2")``."""
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"an exercise id is a string like \"03.2\"; got {exercise_id!r}")
     set_name = "ex" + exercise_id.split(".")[0]
     for exercise in exercises_of(set_name) if set_name in SETS else []:
         if exercise.id == exercise_id:
