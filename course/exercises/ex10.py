@@ -1,17 +1,28 @@
-"""Exercises of notebook 10, the playground: targets to reach within a budget of epochs.
+"""Exercises of notebook 10, the playground: choose on the dev set, look at the test set once.
 
-An answer is a playground setup: a ``Playground`` (its current setup is read), a
-``PlaygroundSettings``, or a setup string such as ``"dataset=xor; layers=8; lr=0.3"``. The
-checker trains that setup from scratch, exactly as the playground does (a ``PlaygroundRun``,
-the same seed, the same batches), and measures the accuracy on the test points.
+10.1 and 10.3 train small networks on a circles split of this module (``circles_split``) with
+one fixed recipe (``train_width``), so the notebook and the checker compute the same numbers.
+10.2 is a playground setup: the checker trains it from scratch exactly as the playground does
+(a ``PlaygroundRun``, the same seed, the same batches). The playground's held-out points are
+what the learner tunes on, so they serve as the dev set; the test set is a fresh draw of the
+same dataset that the playground never shows, and the check reports it once.
 """
 
 from __future__ import annotations
 
-from course.exercises.checking import Case, Exercise, Incorrect
+import functools
+
+import numpy as np
+
+from course.data import make_circles, train_dev_test_split
+from course.exercises.checking import Case, Exercise, Incorrect, is_close, type_name
+from course.exercises.ex09 import Split  # a training set and a dev set
+from course.nn import MLP
 from course.show.playground import DATASETS, PlaygroundRun, PlaygroundSettings
+from course.training import accuracy, fit
 
 DATA_FIELDS = ("dataset", "noise", "train_percent", "seed")
+TEST_SEED_OFFSET = 1000  # the fresh test points: the same dataset drawn with another seed
 
 
 def as_settings(answer: object, name: str) -> PlaygroundSettings:
@@ -33,16 +44,24 @@ def as_settings(answer: object, name: str) -> PlaygroundSettings:
                         Case(name, "a readable setup string", repr(answer))) from None
 
 
-def accuracy_after_training(settings: PlaygroundSettings, epochs: int) -> tuple[float, float]:
-    """Train ``settings`` from scratch for ``epochs`` epochs: (train accuracy, test accuracy)."""
+def trained_run(settings: PlaygroundSettings, epochs: int) -> PlaygroundRun:
+    """Train ``settings`` from scratch for ``epochs`` epochs, as the playground does."""
     run = PlaygroundRun(settings)
     for _ in range(epochs):
         if not run.train_epoch():
             raise Incorrect(run.diverged_message,
                             Case(settings.to_string(), f"{epochs} epochs of training", "diverged"))
-    train = float((run.predict_classes(run.X_train) == run.y_train).mean())
-    test = float((run.predict_classes(run.X_test) == run.y_test).mean())
-    return train, test
+    return run
+
+
+def run_accuracy(run: PlaygroundRun, X: np.ndarray, y: np.ndarray) -> float:
+    return float((run.predict_classes(X) == y).mean())
+
+
+def fresh_test_set(settings: PlaygroundSettings) -> tuple[np.ndarray, np.ndarray]:
+    """New points of the same dataset and noise, never shown by the playground: a test set."""
+    make = DATASETS[settings.dataset]
+    return make(200, noise=settings.noise, seed=settings.seed + TEST_SEED_OFFSET)
 
 
 def expect_data(settings: PlaygroundSettings, required: PlaygroundSettings, name: str) -> None:
@@ -60,49 +79,121 @@ def expect_data(settings: PlaygroundSettings, required: PlaygroundSettings, name
 
 
 # ----------------------------------------------------------------------------------------------
-# 10.1 Which dataset does a straight line separate?
+# The circles split and the training recipe of 10.1 and 10.3
 # ----------------------------------------------------------------------------------------------
 
-LINEAR_EPOCHS = 20
-LINEAR_TARGET = 0.95
+WIDTHS = (1, 2, 3, 4)
+RECIPE_STEPS = 400
+RECIPE_LR = 1.0
+RECIPE_BATCH = 10
 
 
-def _test_linear_dataset(answer: object) -> str:
-    if not isinstance(answer, str) or answer.strip() not in DATASETS:
-        raise Incorrect("`linear_dataset` should be the name of one of the playground's "
-                        f"datasets: {', '.join(DATASETS)}.",
-                        Case("linear_dataset", " or ".join(DATASETS), repr(answer)))
-    dataset = answer.strip()
-    settings = PlaygroundSettings(dataset=dataset, layers=(), lr=0.3)
-    _, test = accuracy_after_training(settings, LINEAR_EPOCHS)
-    if test >= LINEAR_TARGET:
-        return (f"Right: with no hidden layer the boundary is a straight line, and on {dataset} "
-                f"it classifies {test:.0%} of the test points correctly.")
-    advice = "Close, but the two arcs interleave: no line gets them all." if test >= 0.85 else (
-        "No straight line splits these classes.")
-    raise Incorrect(advice, Case(f"{settings.to_string()}, {LINEAR_EPOCHS} epochs",
-                                 f"test accuracy at least {LINEAR_TARGET:.0%}", f"{test:.0%}"))
+@functools.cache
+def _circles() -> tuple[np.ndarray, ...]:
+    X, y = make_circles(200, noise=0.1, seed=0)
+    return train_dev_test_split(X, y, (0.5, 0.25, 0.25), seed=0)
+
+
+def circles_split() -> Split:
+    """100 training and 50 dev points of 200 circles points; the other 50 are the test set,
+    which stays with the checker."""
+    X_train, y_train, X_dev, y_dev, _, _ = _circles()
+    return Split(X_train.copy(), y_train.copy(), X_dev.copy(), y_dev.copy())
+
+
+def train_width(width: int) -> MLP:
+    """The recipe: one tanh hidden layer of ``width`` neurons, trained on the training points."""
+    X_train, y_train, *_ = _circles()
+    model = MLP(2, [width, 1], activation="tanh", output_activation="linear", seed=0)
+    fit(model, X_train, y_train, loss="bce", lr=RECIPE_LR, steps=RECIPE_STEPS,
+        batch_size=RECIPE_BATCH)
+    return model
+
+
+@functools.cache
+def _width_results() -> dict[int, dict[str, float]]:
+    """For every width: its accuracy on the training, dev and test points (checker only)."""
+    X_train, y_train, X_dev, y_dev, X_test, y_test = _circles()
+    results = {}
+    for width in WIDTHS:
+        model = train_width(width)
+        results[width] = {"train": accuracy(model, X_train, y_train),
+                          "dev": accuracy(model, X_dev, y_dev),
+                          "test": accuracy(model, X_test, y_test)}
+    return results
+
+
+def chosen_on_dev() -> int:
+    """The width with the highest dev accuracy (the smallest one on a tie)."""
+    results = _width_results()
+    return max(WIDTHS, key=lambda w: (results[w]["dev"], -w))
+
+
+# ----------------------------------------------------------------------------------------------
+# 10.1 Dev accuracy for each width
+# ----------------------------------------------------------------------------------------------
+
+
+def _test_dev_accuracy(answer: object) -> str:
+    if not isinstance(answer, dict):
+        raise Incorrect("`dev_accuracy` should be a dict from width to dev accuracy, like "
+                        "{1: 0.6, 2: 0.55, ...}.",
+                        Case("dev_accuracy", "a dict {width: accuracy}", type_name(answer)))
+    if sorted(answer) != list(WIDTHS):
+        raise Incorrect(f"`dev_accuracy` should have one entry for each width {list(WIDTHS)}.",
+                        Case("dev_accuracy.keys()", str(list(WIDTHS)), str(sorted(answer))))
+    results = _width_results()
+    for width in WIDTHS:
+        got, expected = answer[width], results[width]["dev"]
+        shown = f"dev_accuracy[{width}]"
+        if not isinstance(got, (int, float, np.floating)) or isinstance(got, bool):
+            raise Incorrect(f"`{shown}` should be a number, the fraction of dev points right.",
+                            Case(shown, f"{expected:.2f}", type_name(got)))
+        if is_close(got, expected, 1e-9):
+            continue
+        if is_close(got, results[width]["train"], 1e-9):
+            advice = ("That is the accuracy on the training points. Measure on the dev points: "
+                      "`accuracy(model, circles.X_dev, circles.y_dev)`.")
+        elif is_close(got, 100 * expected, 1e-9):
+            advice = "Give the accuracy as a fraction (0.94), not a percentage (94)."
+        else:
+            advice = ("Follow the recipe exactly (tanh, seed=0, bce, lr 1, 400 steps, batches of "
+                      "10, on the training points), so that the numbers can be checked.")
+        raise Incorrect(advice, Case(shown, f"{expected:.2f}", f"{got}"))
+    best = chosen_on_dev()
+    table = ", ".join(f"{w}: {results[w]['dev']:.0%}" for w in WIDTHS)
+    return (f"Right: the dev accuracies are {table}. The dev set chooses {best} hidden neurons: "
+            f"fewer cannot surround the inner circle.")
 
 
 q1 = Exercise(
     "10.1",
-    "the dataset a straight line separates",
-    "linear_dataset",
-    _test_linear_dataset,
+    "a width chosen on the dev set",
+    "dev_accuracy",
+    _test_dev_accuracy,
     hints=[
-        "Remove every hidden layer (`layers=none`): the boundary becomes a straight line.",
-        "Try each dataset with `layers=none` and `lr=0.3` for 20 epochs, and read the test "
-        "accuracy.",
-        "Only one dataset has its two classes on either side of a line: two round blobs.",
+        "A loop over `[1, 2, 3, 4]`; inside it, build the network, `fit` it on "
+        "`circles.X_train, circles.y_train`, and store `accuracy(...)` on the dev points in the "
+        "dict under the width.",
+        "The network: `MLP(2, [width, 1], activation=\"tanh\", output_activation=\"linear\", "
+        "seed=0)`; the training: `fit(model, circles.X_train, circles.y_train, loss=\"bce\", "
+        "lr=1.0, steps=400, batch_size=10)`.",
+        "`dev_accuracy[width] = accuracy(model, circles.X_dev, circles.y_dev)`.",
     ],
     solution="""
-        linear_dataset = "gaussians"  # two blobs: a straight line between them gets them all
+        dev_accuracy = {}
+        for width in [1, 2, 3, 4]:
+            model = MLP(2, [width, 1], activation="tanh", output_activation="linear", seed=0)
+            fit(model, circles.X_train, circles.y_train, loss="bce", lr=1.0, steps=400,
+                batch_size=10)
+            dev_accuracy[width] = accuracy(model, circles.X_dev, circles.y_dev)
+        print(dev_accuracy)
     """,
 )
 
 
 # ----------------------------------------------------------------------------------------------
-# 10.2 XOR in 10 epochs
+# 10.2 XOR in 10 epochs, tuned on the held-out points, tested once on fresh ones
 # ----------------------------------------------------------------------------------------------
 
 XOR_DATA = PlaygroundSettings(dataset="xor")
@@ -113,16 +204,20 @@ XOR_TARGET = 0.95
 def _test_xor(answer: object) -> str:
     settings = as_settings(answer, "xor_setup")
     expect_data(settings, XOR_DATA, "xor_setup")
-    train, test = accuracy_after_training(settings, XOR_EPOCHS)
-    if test >= XOR_TARGET:
-        return (f"Right: after {XOR_EPOCHS} epochs your setup classifies {test:.0%} of the test "
-                f"points correctly (train: {train:.0%}).")
-    raise Incorrect(
-        "Not there yet within 10 epochs. XOR needs at least one hidden layer; a larger learning "
-        "rate gets there in fewer epochs, until it starts to overshoot.",
-        Case(f"{settings.to_string()}, {XOR_EPOCHS} epochs", f"test accuracy at least "
-             f"{XOR_TARGET:.0%}", f"{test:.0%} (train {train:.0%})"),
-    )
+    run = trained_run(settings, XOR_EPOCHS)
+    dev = run_accuracy(run, run.X_test, run.y_test)  # the held-out points you tuned on
+    if dev < XOR_TARGET:
+        raise Incorrect(
+            "Not there yet within 10 epochs. XOR needs at least one hidden layer; a larger "
+            "learning rate gets there in fewer epochs, until it starts to overshoot.",
+            Case(f"{settings.to_string()}, {XOR_EPOCHS} epochs",
+                 f"held-out (dev) accuracy at least {XOR_TARGET:.0%}",
+                 f"{dev:.0%} (train {run_accuracy(run, run.X_train, run.y_train):.0%})"),
+        )
+    X_test, y_test = fresh_test_set(settings)
+    return (f"Right: after {XOR_EPOCHS} epochs your setup classifies {dev:.0%} of the held-out "
+            f"points you tuned on. The test, once: on {len(y_test)} new XOR points the "
+            f"playground never showed you, {run_accuracy(run, X_test, y_test):.0%}.")
 
 
 q2 = Exercise(
@@ -143,48 +238,61 @@ q2 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 10.3 Circles with at most 3 hidden neurons
+# 10.3 The final model, and the test set once
 # ----------------------------------------------------------------------------------------------
 
-CIRCLES_DATA = PlaygroundSettings(dataset="circles")
-CIRCLES_EPOCHS = 40
-CIRCLES_TARGET = 0.9
-MAX_NEURONS = 3
+
+def _same_parameters(model: object, reference: MLP) -> bool:
+    ours = [p.data for p in model.parameters()]
+    theirs = [p.data for p in reference.parameters()]
+    return len(ours) == len(theirs) and all(is_close(a, b, 1e-9) for a, b in zip(ours, theirs))
 
 
-def _test_small_circles(answer: object) -> str:
-    settings = as_settings(answer, "small_circles_setup")
-    expect_data(settings, CIRCLES_DATA, "small_circles_setup")
-    neurons = sum(settings.layers)
-    if neurons > MAX_NEURONS:
-        raise Incorrect(f"That network has {neurons} hidden neurons: use at most {MAX_NEURONS}.",
-                        Case("small_circles_setup", f"at most {MAX_NEURONS} hidden neurons",
-                             f"layers = {','.join(map(str, settings.layers))}"))
-    train, test = accuracy_after_training(settings, CIRCLES_EPOCHS)
-    if test >= CIRCLES_TARGET:
-        return (f"Right: {neurons} hidden neurons reach {test:.0%} test accuracy in "
-                f"{CIRCLES_EPOCHS} epochs. Each neuron draws one straight edge of the boundary.")
-    raise Incorrect(
-        "Not there yet. The boundary must surround the inner circle: how many straight edges "
-        "does the smallest shape around it need? Small networks also like a larger learning "
-        "rate.",
-        Case(f"{settings.to_string()}, {CIRCLES_EPOCHS} epochs",
-             f"test accuracy at least {CIRCLES_TARGET:.0%}", f"{test:.0%} (train {train:.0%})"),
-    )
+def _test_final_model(answer: object) -> str:
+    if not callable(getattr(answer, "parameters", None)):
+        raise Incorrect("`final_model` should be the trained network (an MLP).",
+                        Case("final_model", "a trained MLP", type_name(answer)))
+    results, best = _width_results(), chosen_on_dev()
+    layers = getattr(answer, "layers", None)
+    width = layers[0].nout if layers else None
+    if width != best or len(layers) != 2:
+        raise Incorrect(
+            f"Choose the width by its dev accuracy: the highest in `dev_accuracy` is "
+            f"{results[best]['dev']:.0%}, for {best} hidden neurons (one hidden layer).",
+            Case("final_model.layers", f"one hidden layer of {best} neurons",
+                 f"{[layer.nout for layer in layers][:-1]}" if layers else type_name(answer)),
+        )
+    if not _same_parameters(answer, train_width(best)):
+        raise Incorrect(
+            "This network has the chosen width but not the parameters of the recipe. Train it "
+            "exactly as in 10.1 (seed=0, bce, lr 1, 400 steps, batches of 10), on the training "
+            "points only.",
+            Case("final_model's parameters", "those of the recipe on the training points",
+                 "different"),
+        )
+    return (f"Right: {best} hidden neurons, chosen on the dev set ({results[best]['dev']:.0%}). "
+            f"The test set, looked at once: {results[best]['test']:.0%} of the 50 test points. "
+            f"This is the number to report; changing the width now because of it would turn the "
+            f"test set into a second dev set.")
 
 
 q3 = Exercise(
     "10.3",
-    "circles with at most 3 hidden neurons",
-    "small_circles_setup",
-    _test_small_circles,
+    "the final model, tested once",
+    "final_model",
+    _test_final_model,
     hints=[
-        "Each hidden neuron contributes one straight line to the boundary.",
-        "The smallest shape that can surround the inner circle has 3 straight edges: one hidden "
-        "layer of 3 neurons.",
-        "With so few neurons, a larger learning rate (1) gets there within 40 epochs.",
+        "The dict of 10.1 holds the dev accuracy of each width. Take the width with the highest "
+        "one: `max(dev_accuracy, key=dev_accuracy.get)`.",
+        "Then train that width once more with the recipe, on the training points, and call it "
+        "`final_model`.",
+        "The check measures it on the test points, which stay with the checker: you see the "
+        "test accuracy exactly once, after the choice is made.",
     ],
     solution="""
-        small_circles_setup = "dataset=circles; layers=3; lr=1"  # 3 edges: a triangle around it
+        best_width = max(dev_accuracy, key=dev_accuracy.get)
+        final_model = MLP(2, [best_width, 1], activation="tanh", output_activation="linear", seed=0)
+        history = fit(final_model, circles.X_train, circles.y_train, loss="bce", lr=1.0, steps=400,
+                      batch_size=10)
     """,
 )
