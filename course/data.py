@@ -11,32 +11,22 @@ the same arguments always give the same data.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterator
 
 import numpy as np
+
+from course import checks
 
 # ----------------------------------------------------------------------------------------------
 # Checks and shared steps
 # ----------------------------------------------------------------------------------------------
 
 
-def _check_n(n: object, num_classes: int, dataset: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise ValueError(f"{dataset}: n must be a whole number of points, got {n!r}")
-    if n < num_classes:
-        raise ValueError(
-            f"{dataset}: n must be at least {num_classes} (one point per class), got {n}"
-        )
-    return int(n)
-
-
-def _check_noise(noise: object, dataset: str) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise ValueError(f"{dataset}: noise must be a number >= 0, got {noise!r}")
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"{dataset}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+def _check_n(n: object, num_classes: int) -> int:
+    """The number of points: at least one per class, at most what the engine can train on."""
+    return checks.whole_number(
+        n, "n", low=num_classes, high=checks.MAX_POINTS, high_reason=checks.SIZE_REASON
+    )
 
 
 def class_sizes(n: int, num_classes: int) -> list[int]:
@@ -72,8 +62,8 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndar
     Class 0 is the upper arc, centred at (0, 0); class 1 the lower arc, centred at (1, 0.5).
     The points are spread evenly along each arc before the noise is added.
     """
-    n = _check_n(n, 2, "make_moons")
-    noise = _check_noise(noise, "make_moons")
+    n = _check_n(n, 2)
+    noise = checks.non_negative(noise, "noise")
     rng = np.random.default_rng(seed)
     n0, n1 = class_sizes(n, 2)
     upper = _circle_points(np.linspace(0.0, math.pi, n0), 1.0, (0.0, 0.0))
@@ -85,10 +75,9 @@ def make_circles(
     n: int = 100, noise: float = 0.05, seed: int = 0, factor: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray]:
     """A circle inside another, both centred at (0, 0): class 0 radius 1, class 1 ``factor``."""
-    n = _check_n(n, 2, "make_circles")
-    noise = _check_noise(noise, "make_circles")
-    if not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be between 0 and 1, got {factor!r}")
+    n = _check_n(n, 2)
+    noise = checks.non_negative(noise, "noise")
+    factor = checks.real_number(factor, "factor", low=0, high=1, low_open=True, high_open=True)
     rng = np.random.default_rng(seed)
     n0, n1 = class_sizes(n, 2)
     outer = _circle_points(np.linspace(0.0, 2 * math.pi, n0, endpoint=False), 1.0, (0.0, 0.0))
@@ -103,8 +92,8 @@ def make_xor(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarra
     the classic problem no single straight line can solve. Before the noise, each point is
     uniform in its quadrant at a distance 0.1 to 1 from each axis.
     """
-    n = _check_n(n, 2, "make_xor")
-    noise = _check_noise(noise, "make_xor")
+    n = _check_n(n, 2)
+    noise = checks.non_negative(noise, "noise")
     rng = np.random.default_rng(seed)
     quadrant_signs = {0: [(1, 1), (-1, -1)], 1: [(1, -1), (-1, 1)]}
     points = []
@@ -125,10 +114,9 @@ def make_spiral(
     Along arm c the radius r grows evenly from 0.1 to 1 while the angle turns once around:
     angle = 2*pi*c/classes + 2*pi*r. A classic test for a multi-class network.
     """
-    if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 2:
-        raise ValueError(f"make_spiral: classes must be a whole number >= 2, got {classes!r}")
-    n = _check_n(n, classes, "make_spiral")
-    noise = _check_noise(noise, "make_spiral")
+    classes = checks.whole_number(classes, "classes", low=2, high=checks.MAX_POINTS)
+    n = _check_n(n, classes)
+    noise = checks.non_negative(noise, "noise")
     rng = np.random.default_rng(seed)
     arms = []
     for c, size in enumerate(class_sizes(n, classes)):
@@ -146,8 +134,8 @@ def make_gaussians(
     ``noise`` is the spread (standard deviation) of each blob: small values give two clearly
     separate clouds that a single neuron can split, large ones make them overlap.
     """
-    n = _check_n(n, 2, "make_gaussians")
-    noise = _check_noise(noise, "make_gaussians")
+    n = _check_n(n, 2)
+    noise = checks.non_negative(noise, "noise")
     rng = np.random.default_rng(seed)
     centres = [(-1.0, -1.0), (1.0, 1.0)]
     points = [np.tile(c, (size, 1)) for c, size in zip(centres, class_sizes(n, 2))]
@@ -161,6 +149,9 @@ def make_gaussians(
 
 def _check_pair(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise TypeError(f"X and y must be arrays or lists, one entry per example; got "
+                        f"{checks.describe(X if X.ndim == 0 else y)}")
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
     if len(X) == 0:
@@ -181,13 +172,23 @@ def train_dev_test_split(
     ``X_train, y_train, X_dev, y_dev, X_test, y_test``.
     """
     X, y = _check_pair(X, y)
-    if len(fractions) != 3 or any(not 0 <= f <= 1 for f in fractions):
-        raise ValueError(f"fractions must be three numbers in [0, 1], got {fractions!r}")
+    if not isinstance(fractions, (tuple, list)) or len(fractions) != 3:
+        raise ValueError(f"fractions must be three numbers (train, dev, test) in [0, 1], "
+                         f"e.g. (0.7, 0.15, 0.15); got {fractions!r}")
+    fractions = [checks.fraction(f, f"fractions[{i}]", include_one=True)
+                 for i, f in enumerate(fractions)]
     if not math.isclose(sum(fractions), 1.0, abs_tol=1e-9):
         raise ValueError(f"fractions must add up to 1, got {fractions!r} (sum {sum(fractions)})")
     n = len(X)
     train_end = round(n * fractions[0])
     dev_end = round(n * (fractions[0] + fractions[1]))
+    sizes = (train_end, dev_end - train_end, n - dev_end)
+    for part, fraction, size in zip(("training", "dev", "test"), fractions, sizes):
+        if fraction > 0 and size == 0:
+            raise ValueError(
+                f"the {part} set would be empty: {fraction:g} of {n} examples rounds to 0. "
+                f"Use more examples or a larger {part} fraction"
+            )
     order = np.random.default_rng(seed).permutation(n)
     train, dev, test = order[:train_end], order[train_end:dev_end], order[dev_end:]
     return X[train], y[train], X[dev], y[dev], X[test], y[test]
@@ -202,12 +203,9 @@ def batches(
     exactly one batch.
     """
     X, y = _check_pair(X, y)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    batch_size = checks.whole_number(batch_size, "batch_size", low=1)
     order = np.random.default_rng(seed).permutation(len(X))
-    return _iterate_batches(X[order], y[order], int(batch_size))
+    return _iterate_batches(X[order], y[order], batch_size)
 
 
 def _iterate_batches(

@@ -106,7 +106,6 @@ class Value:
     """One number in a computation, with the gradient of the final output with respect to it."""
 
     __slots__ = ("data", "grad", "label", "children", "local_grads", "op")
-    __array_ufunc__ = None  # let NumPy numbers hand `np.float64(2) * Value(3)` over to Value
 
     def __init__(
         self,
@@ -163,11 +162,13 @@ class Value:
     def __truediv__(self, other: Value | float) -> Value:
         other = _as_value(other)
         a, b = self.data, other.data
-        # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2
+        quotient = _div(a, b)
+        # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2, computed as -(a/b)/b: b*b alone would overflow
+        # (|b| > 1e154) or round to 0 (|b| < 1e-154) long before the derivative itself does
         return Value(
-            _div(a, b),
+            quotient,
             children=(self, other),
-            local_grads=(_div(1.0, b), _div(-a, b * b)),
+            local_grads=(_div(1.0, b), _div(-quotient, b)),
             op="/",
         )
 
@@ -225,9 +226,10 @@ class Value:
 
     def relu(self) -> Value:
         x = self.data
-        # relu(a) = max(a, 0); its slope is 1 for a > 0 and 0 otherwise (0 at a = 0, as PyTorch)
+        # relu(a) = max(a, 0); its slope is 0 for a <= 0 and 1 otherwise (0 at a = 0, and a nan
+        # passes its gradient through, as in PyTorch)
         out = 0.0 if x <= 0 else x  # nan stays nan
-        return Value(out, children=(self,), local_grads=(1.0 if x > 0 else 0.0,), op="relu")
+        return Value(out, children=(self,), local_grads=(0.0 if x <= 0 else 1.0,), op="relu")
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         slope = _to_float(negative_slope, "leaky_relu(negative_slope)")
@@ -246,6 +248,40 @@ class Value:
         if sech2:  # once tanh has saturated the second term is exactly 0 (skip inf * 0 = nan)
             local += 0.5 * x * sech2 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * x * x)
         return Value(out, children=(self,), local_grads=(local,), op="gelu")
+
+    # --- Python and NumPy built-ins ---------------------------------------------------------
+    # abs(v) is an operation like the others. Comparisons, bool(v), float(v), math.exp(v) and
+    # np.tanh(v) would work on the bare number and quietly leave the graph behind, so they raise
+    # a TypeError that says what to write instead. == and != keep Python's meaning, "is it the
+    # same Value?", which sets and dicts of Values rely on. f"{v:.3f}" formats v.data.
+
+    def __abs__(self) -> Value:  # d|a|/da = sign(a), 0 at a = 0 (as PyTorch)
+        slope = 1.0 if self.data > 0 else -1.0 if self.data < 0 else 0.0
+        return Value(abs(self.data), children=(self,), local_grads=(slope,), op="abs")
+
+    def __lt__(self, other: object) -> bool:
+        raise _not_comparable("<")
+
+    def __le__(self, other: object) -> bool:
+        raise _not_comparable("<=")
+
+    def __gt__(self, other: object) -> bool:
+        raise _not_comparable(">")
+
+    def __ge__(self, other: object) -> bool:
+        raise _not_comparable(">=")
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"{NO_BARE_NUMBER} To test it, use v.data (e.g. `if v.data > 0:`).")
+
+    def __float__(self) -> float:
+        raise TypeError(NO_BARE_NUMBER + VALUE_FUNCTIONS)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    def __array_ufunc__(self, ufunc, method: str, *inputs, **kwargs) -> Value:  # np.f(v), 2.0 * v
+        return _numpy_call(ufunc, method, inputs, kwargs)
 
     # --- backpropagation ---------------------------------------------------------------------
 
@@ -292,6 +328,45 @@ def _as_value(x: Value | float) -> Value:
     if isinstance(x, Value):
         return x
     return Value(_to_float(x, "An operation with a Value"))
+
+
+# What the built-ins say instead of working on the bare number (see the section above).
+NO_BARE_NUMBER = (
+    "A Value is not a plain number: Python and NumPy would use its number and drop the "
+    "gradient."
+)
+VALUE_FUNCTIONS = (
+    " For the number itself use v.data; to keep the gradient use the Value's own functions: "
+    "v.exp(), v.log(), v.tanh(), v.sigmoid(), v.relu(), abs(v), v ** 0.5."
+)
+NUMPY_ARITHMETIC = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
+                    "divide": "__truediv__", "power": "__pow__"}
+NUMPY_NAMES = {"absolute": "abs(v)", "sqrt": "v ** 0.5", "maximum": "v.relu()", "fmax": "v.relu()"}
+NUMPY_COMPARISONS = {"less": "<", "less_equal": "<=", "greater": ">", "greater_equal": ">="}
+
+
+def _not_comparable(op: str) -> TypeError:
+    return TypeError(
+        f"Values are not compared with {op}: the answer would not be part of the graph. Compare "
+        f"their numbers instead, v.data {op} 0 or v.data {op} w.data. For max(v, 0) use "
+        "v.relu(); to pick the larger of two Values, `v if v.data > w.data else w`."
+    )
+
+
+def _numpy_call(ufunc, method: str, inputs: tuple, kwargs: dict) -> Value:
+    """``np.float64(2) * v`` works as ``2.0 * v``; ``np.tanh(v)`` says to use ``v.tanh()``."""
+    name = ufunc.__name__
+    if name in NUMPY_ARITHMETIC and method == "__call__" and not kwargs and len(inputs) == 2:
+        left, right = (_as_value(x) for x in inputs)
+        return getattr(left, NUMPY_ARITHMETIC[name])(right)
+    if name in NUMPY_COMPARISONS:
+        raise _not_comparable(NUMPY_COMPARISONS[name])
+    if name in ("equal", "not_equal"):  # Python's meaning: the same Value, or not
+        return (inputs[0] is inputs[1]) == (name == "equal")
+    use = NUMPY_NAMES.get(name, f"v.{name}()" if hasattr(Value, name) else None)
+    instead = f" Use {use} instead." if use else VALUE_FUNCTIONS
+    raise TypeError(f"np.{name} cannot take a Value: NumPy works on plain numbers and would drop "
+                    f"the gradient.{instead}")
 
 
 def _pow_values(base: Value, exponent: Value) -> Value:

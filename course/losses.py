@@ -4,6 +4,9 @@ Each loss is built from ordinary Value operations, so ``loss.backward()`` sends 
 every parameter that produced the predictions. All of them take a whole batch (one prediction
 and one target per example) and, except ``mse(..., reduction="sum")``, return the mean over
 the examples, so the size of the loss does not depend on the size of the batch.
+
+Targets and labels are constants: the number the prediction should reach. A target given as a
+Value counts with its number (``.data``) and gets no gradient.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterable, Sequence
 
+from course import checks
 from course.engine import Value
 
 REDUCTIONS = ("mean", "sum")
@@ -21,10 +25,12 @@ REDUCTIONS = ("mean", "sum")
 # ----------------------------------------------------------------------------------------------
 
 
-def _as_list(x: object) -> list:
+def _as_list(x: object, what: str, loss: str) -> list:
     """A single prediction or target as a list of one; a sequence or NumPy array as a list."""
     if isinstance(x, (Value, numbers.Real)):
         return [x]
+    if isinstance(x, str) or not isinstance(x, Iterable):
+        raise TypeError(f"{loss} takes a list of {what}, got {checks.describe(x)}")
     return list(x)
 
 
@@ -33,19 +39,31 @@ def _as_value(x: object, loss: str) -> Value:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return Value(x)
-    raise TypeError(f"{loss} takes one number (a Value) per example, got {type(x).__name__} {x!r}")
+    raise TypeError(f"{loss} takes one number (a Value) per example, got {checks.describe(x)}")
+
+
+def _target(t: object, loss: str, position: int) -> float:
+    """A target as a plain number: a Value gives its .data (a target is a constant)."""
+    if isinstance(t, Value):
+        return t.data
+    if isinstance(t, numbers.Real) or type(t).__name__ == "bool_":  # NumPy's bool too: 0/1
+        return float(t)
+    raise TypeError(
+        f"{loss} takes one number per target, got {checks.describe(t)} at position {position}"
+    )
 
 
 def _pair_up(
     preds: object, targets: object, loss: str, what: str = "predictions"
 ) -> list[tuple[Value, float]]:
     """(prediction, target) pairs, after checking both sides are non-empty and equally long."""
-    preds, targets = _as_list(preds), _as_list(targets)
+    preds, targets = _as_list(preds, what, loss), _as_list(targets, "targets", loss)
     if len(preds) != len(targets):
         raise ValueError(f"{loss} got {len(preds)} {what} but {len(targets)} targets")
     if not preds:
         raise ValueError(f"{loss} needs at least one example, got none")
-    return [(_as_value(p, loss), float(t)) for p, t in zip(preds, targets)]
+    pairs = enumerate(zip(preds, targets))
+    return [(_as_value(p, loss), _target(t, loss, i)) for i, (p, t) in pairs]
 
 
 def _check_labels(pairs: list[tuple[Value, float]], allowed: tuple[float, ...], loss: str) -> None:
@@ -80,8 +98,7 @@ def mse(preds: object, targets: object, reduction: str = "mean") -> Value:
     ones. ``reduction="sum"`` adds the squares up instead of averaging them, as the first
     training-loop lesson does; the gradients are then n times larger for n examples.
     """
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+    checks.one_of(reduction, "reduction", REDUCTIONS)
     squares = [(p - t) ** 2 for p, t in _pair_up(preds, targets, "mse")]
     return _mean(squares) if reduction == "mean" else _sum(squares)
 
@@ -134,7 +151,7 @@ def softmax(logits: object) -> list[Value]:
     Subtracting the largest score first (as a plain number, so it adds no gradient path)
     leaves the result unchanged but keeps exp() from overflowing.
     """
-    values = [_as_value(z, "softmax") for z in _as_list(logits)]
+    values = [_as_value(z, "softmax") for z in _as_list(logits, "logits", "softmax")]
     if not values:
         raise ValueError("softmax needs at least one logit, got none")
     largest = max(v.data for v in values)
@@ -145,7 +162,10 @@ def softmax(logits: object) -> list[Value]:
 
 def _class_id(label: object, num_classes: int, position: int) -> int:
     if isinstance(label, bool) or not isinstance(label, numbers.Integral):
-        raise TypeError(f"cross_entropy labels are class ids (ints), got {label!r}")
+        raise TypeError(
+            f"cross_entropy labels are class ids, whole numbers 0..{num_classes - 1}; got "
+            f"{checks.describe(label)} at position {position}. Pass ints, e.g. y.astype(int)"
+        )
     if not 0 <= label < num_classes:
         raise ValueError(
             f"cross_entropy label {label} at position {position} is not a class id: "
@@ -156,7 +176,7 @@ def _class_id(label: object, num_classes: int, position: int) -> int:
 
 def _cross_entropy_one(logits: object, label: object, position: int) -> Value:
     """-log(softmax(logits)[label]) = log(sum_j exp(z_j)) - z_label, computed stably."""
-    values = [_as_value(z, "cross_entropy") for z in _as_list(logits)]
+    values = [_as_value(z, "cross_entropy") for z in _as_list(logits, "logits", "cross_entropy")]
     if not values:
         raise ValueError("cross_entropy needs at least one logit per example, got none")
     label = _class_id(label, len(values), position)
@@ -175,11 +195,12 @@ def cross_entropy(logits: object, labels: object) -> Value:
     * a batch: ``cross_entropy([[z0, z1, z2], ...], [2, ...])``: one list of logits and one
       class id per example; the result is the mean over the batch.
 
-    The form is chosen by ``labels``: a single whole number means one example.
+    The form is chosen by ``labels``: a single number means one example.
     """
-    if isinstance(labels, numbers.Integral) and not isinstance(labels, bool):
+    if isinstance(labels, numbers.Real):  # one example (a label that is not an int is refused)
         return _cross_entropy_one(logits, labels, 0)
-    rows, labels = _as_list(logits), _as_list(labels)
+    rows = _as_list(logits, "rows of logits", "cross_entropy")
+    labels = _as_list(labels, "labels", "cross_entropy")
     if len(rows) != len(labels):
         raise ValueError(f"cross_entropy got {len(rows)} rows of logits but {len(labels)} labels")
     if not rows:
@@ -198,7 +219,5 @@ def l2(params: Iterable[Value]) -> Value:
     Use it as ``loss = data_loss + alpha * l2(model.parameters())`` with a small alpha
     (micrograd's demo uses 1e-4): large weights then have to earn their keep.
     """
-    params = list(params)
-    if not params:
-        raise ValueError("l2 needs at least one parameter, got none")
-    return _sum([_as_value(p, "l2") * p for p in params])
+    params = checks.parameters(params, "l2")
+    return _sum([p * p for p in params])

@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from course import checks
 from course.engine import Value, weighted_sum
 from course.seeding import make_rng
 
@@ -45,11 +46,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 
 def activation_function(name: str) -> Callable[[Value], Value]:
     """The function a neuron applies to its weighted sum, looked up by name."""
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(repr(k) for k in ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}; choose one of {valid}") from None
+    return ACTIVATIONS[checks.one_of(name, "activation", list(ACTIVATIONS))]
 
 
 def as_inputs(x: object, expected: int | None, owner: str) -> list[Value]:
@@ -62,13 +59,17 @@ def as_inputs(x: object, expected: int | None, owner: str) -> list[Value]:
         items: list = [x]
     elif isinstance(x, np.ndarray):
         if x.ndim > 1:
-            raise ValueError(
-                f"{owner} takes one example at a time, got an array of shape {x.shape}; "
-                "for a batch use forward_batch(rows) or [model(x) for x in rows]"
-            )
+            raise ValueError(f"{owner} takes one example at a time, got an array of shape "
+                             f"{x.shape}; {BATCH_HINT}")
         items = x.reshape(-1).tolist()  # plain Python floats are the fastest to wrap
-    else:
+    elif isinstance(x, (list, tuple)) or (isinstance(x, Iterable) and not isinstance(x, str)):
         items = list(x)
+        if items and isinstance(items[0], (list, tuple, np.ndarray)):  # a batch of rows
+            raise ValueError(f"{owner} takes one example at a time, got a list of rows; "
+                             + BATCH_HINT)
+    else:
+        raise TypeError(f"{owner} takes one example: a list of numbers (or Values), got "
+                        f"{checks.describe(x)}")
     if expected is not None and len(items) != expected:
         plural = "input" if expected == 1 else "inputs"
         raise ValueError(f"{owner} expects {expected} {plural}, got {len(items)}")
@@ -84,12 +85,20 @@ def _as_list(output: Value | list[Value]) -> list[Value]:
     return [output] if isinstance(output, Value) else list(output)
 
 
+BATCH_HINT = "for a batch use forward_batch(rows) or [model(x) for x in rows]"
+
+
 def _check_size(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{what} must be a whole number, got {type(n).__name__} {n!r}")
-    if n < 1:
-        raise ValueError(f"{what} must be at least 1, got {n}")
-    return int(n)
+    return checks.whole_number(n, what, low=1)
+
+
+def _check_parameter_count(count: int, what: str) -> None:
+    """Refuse at once a module too big for a scalar engine, before building any of it."""
+    if count > checks.MAX_PARAMETERS:
+        raise ValueError(
+            f"{what} would have {count:,} parameters, more than the {checks.MAX_PARAMETERS:,} "
+            f"allowed ({checks.SIZE_REASON}). Use smaller layers."
+        )
 
 
 def _prefix_labels(module: Module, prefix: str) -> None:
@@ -176,6 +185,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
     ) -> None:
         self.nin = _check_size(nin, "nin (the number of inputs)")
+        _check_parameter_count(self.nin + 1, f"Neuron({self.nin})")
         self.activation = activation
         self._activate = activation_function(activation)
         rng = make_rng(seed, rng)
@@ -210,6 +220,8 @@ class Layer(Module):
     ) -> None:
         self.nin = _check_size(nin, "nin (the number of inputs)")
         self.nout = _check_size(nout, "nout (the number of neurons)")
+        _check_parameter_count((self.nin + 1) * self.nout, f"Layer({self.nin}, {self.nout})")
+        activation_function(activation)  # fail early on a bad name
         self.activation = activation
         rng = make_rng(seed, rng)  # one generator for all neurons, so they start different
         self.neurons = [Neuron(self.nin, activation, rng=rng) for _ in range(self.nout)]
@@ -231,11 +243,14 @@ class Sequential(Module):
     """Modules applied one after the other: the output of each is the input of the next."""
 
     def __init__(self, *modules: Module) -> None:
+        if len(modules) == 1 and isinstance(modules[0], (list, tuple)):
+            raise TypeError("Sequential takes the modules one by one, not a list: "
+                            "Sequential(*modules) or Sequential(layer1, layer2)")
         if not modules:
             raise ValueError("Sequential needs at least one module")
         for m in modules:
             if not isinstance(m, Module):
-                raise TypeError(f"Sequential takes Modules, got {type(m).__name__} {m!r}")
+                raise TypeError(f"Sequential takes Modules, got {checks.describe(m)}")
         self.modules = list(modules)
 
     def __call__(self, x: object) -> Value | list[Value]:
@@ -281,17 +296,23 @@ class MLP(Sequential):
         rng: random.Random | None = None,
     ) -> None:
         self.nin = _check_size(nin, "nin (the number of inputs)")
-        if isinstance(nouts, (numbers.Number, str)) or len(nouts) == 0:
+        if isinstance(nouts, str) or not isinstance(nouts, (Sequence, np.ndarray)):
             raise TypeError(
-                f"nouts is a non-empty list of layer sizes, e.g. [16, 16, 1]; got {nouts!r}"
+                f"nouts is a list of layer sizes, the last one the number of outputs, e.g. "
+                f"MLP({self.nin}, [16, 16, 1]); got {checks.describe(nouts)}"
             )
+        if len(nouts) == 0:
+            raise ValueError(f"nouts needs at least one layer size, e.g. MLP({self.nin}, [1])")
+        nouts = [_check_size(n, f"nouts[{i}] (a layer size)") for i, n in enumerate(nouts)]
+        sizes = [self.nin, *nouts]
+        count = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+        _check_parameter_count(count, f"MLP({self.nin}, {nouts})")
         activation_function(activation)  # fail early on a bad name
         if output_activation is None:
             output_activation = "tanh" if activation == "tanh" else "linear"
         activation_function(output_activation)
 
         rng = make_rng(seed, rng)
-        sizes = [self.nin, *nouts]
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
             is_last = i == len(nouts) - 1
@@ -338,9 +359,7 @@ class Dropout(Module):
     def __init__(
         self, p: float = 0.5, *, seed: int | None = None, rng: random.Random | None = None
     ) -> None:
-        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
-            raise ValueError(f"Dropout probability p must be in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = checks.fraction(p, "Dropout probability p")
         self.rng = make_rng(seed, rng)
 
     def __call__(self, x: object) -> Value | list[Value]:
@@ -371,12 +390,9 @@ class BatchNorm(Module):
 
     def __init__(self, num_features: int, momentum: float = 0.1, eps: float = 1e-5) -> None:
         self.num_features = _check_size(num_features, "num_features")
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
-        if not eps > 0.0:
-            raise ValueError(f"eps must be positive, got {eps!r}")
-        self.momentum = float(momentum)
-        self.eps = float(eps)
+        _check_parameter_count(2 * self.num_features, f"BatchNorm({self.num_features})")
+        self.momentum = checks.fraction(momentum, "momentum", include_one=True)
+        self.eps = checks.positive(eps, "eps")
         self.gamma = [Value(1.0, label=f"gamma{j}") for j in range(self.num_features)]
         self.beta = [Value(0.0, label=f"beta{j}") for j in range(self.num_features)]
         self.running_mean = [0.0] * self.num_features
@@ -435,7 +451,7 @@ class Residual(Module):
 
     def __init__(self, block: Module) -> None:
         if not isinstance(block, Module):
-            raise TypeError(f"Residual wraps a Module, got {type(block).__name__} {block!r}")
+            raise TypeError(f"Residual wraps a Module, got {checks.describe(block)}")
         self.block = block
 
     def __call__(self, x: object) -> Value | list[Value]:

@@ -17,64 +17,22 @@ A schedule is just a function from the step number (0, 1, 2, ...) to a learning 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 
+from course import checks
 from course.engine import Value
 
 Schedule = Callable[[int], float]
 
 
 # ----------------------------------------------------------------------------------------------
-# Checks with clear messages
+# The learning rate check (the others come from course.checks)
 # ----------------------------------------------------------------------------------------------
 
 
 def check_lr(lr: object, name: str = "lr") -> float:
     """Return ``lr`` as a float if it is a usable learning rate: a positive, finite number."""
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, got {type(lr).__name__} {lr!r}")
-    lr = float(lr)
-    if not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"{name} must be a positive, finite number, got {lr!r}")
-    return lr
-
-
-def _check_fraction(x: object, name: str, *, upper_inclusive: bool = False) -> float:
-    """A number in [0, 1) (or [0, 1]): momentum, betas."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__} {x!r}")
-    ok = 0 <= x <= 1 if upper_inclusive else 0 <= x < 1
-    if not ok:
-        interval = "[0, 1]" if upper_inclusive else "[0, 1)"
-        raise ValueError(f"{name} must be in {interval}, got {x!r}")
-    return float(x)
-
-
-def _check_non_negative(x: object, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__} {x!r}")
-    if not (math.isfinite(x) and x >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)
-
-
-def _check_steps(n: object, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
-    return int(n)
-
-
-def _check_params(params: Iterable[Value]) -> list[Value]:
-    params = list(params)  # a generator such as model.parameters() is read once, here
-    if not params:
-        raise ValueError("the optimizer got no parameters to update")
-    for i, p in enumerate(params):
-        if not isinstance(p, Value):
-            raise TypeError(
-                f"the optimizer updates Values; parameter {i} is {type(p).__name__} {p!r}"
-            )
-    return params
+    return checks.positive(lr, name)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -86,7 +44,7 @@ class Optimizer:
     """What SGD and Adam share: the parameter list, ``zero_grad()`` and a checked ``lr``."""
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
-        self.params = _check_params(params)
+        self.params = checks.parameters(params, type(self).__name__)
         self.lr = lr  # goes through the setter below, so it is checked
         self.steps_taken = 0
 
@@ -126,8 +84,8 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_fraction(momentum, "momentum")
-        self.weight_decay = _check_non_negative(weight_decay, "weight_decay")
+        self.momentum = checks.fraction(momentum, "momentum")
+        self.weight_decay = checks.non_negative(weight_decay, "weight_decay")
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -170,11 +128,13 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        beta1, beta2 = betas
-        self.beta1 = _check_fraction(beta1, "betas[0]")
-        self.beta2 = _check_fraction(beta2, "betas[1]")
-        self.eps = check_lr(eps, "eps")  # same rule: a positive finite number
-        self.weight_decay = _check_non_negative(weight_decay, "weight_decay")
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas is a pair (beta1, beta2), e.g. betas=(0.9, 0.999); got "
+                            f"{checks.describe(betas)}")
+        self.beta1 = checks.fraction(betas[0], "betas[0]")
+        self.beta2 = checks.fraction(betas[1], "betas[1]")
+        self.eps = checks.positive(eps, "eps")
+        self.weight_decay = checks.non_negative(weight_decay, "weight_decay")
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
@@ -204,9 +164,7 @@ class Adam(Optimizer):
 
 
 def _check_step(step: object) -> int:
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step < 0:
-        raise ValueError(f"a schedule takes a step number 0, 1, 2, ..., got {step!r}")
-    return int(step)
+    return checks.whole_number(step, "a schedule's step number (0, 1, 2, ...)", low=0)
 
 
 def constant(lr: float) -> Schedule:
@@ -226,7 +184,7 @@ def linear_decay(lr0: float, lr_end: float, total_steps: int) -> Schedule:
     ``linear_decay(1.0, 0.1, 100)`` gives micrograd's demo schedule, 1.0 - 0.9 * k / 100.
     """
     lr0, lr_end = check_lr(lr0, "lr0"), check_lr(lr_end, "lr_end")
-    total_steps = _check_steps(total_steps, "total_steps")
+    total_steps = checks.whole_number(total_steps, "total_steps", low=1)
 
     def schedule(step: int) -> float:
         k = min(_check_step(step), total_steps)
@@ -239,7 +197,7 @@ def step_decay(lr0: float, factor: float, every: int) -> Schedule:
     """Multiply the learning rate by ``factor`` every ``every`` steps: lr0 * factor**(k//every)."""
     lr0 = check_lr(lr0, "lr0")
     factor = check_lr(factor, "factor")
-    every = _check_steps(every, "every")
+    every = checks.whole_number(every, "every", low=1)
 
     def schedule(step: int) -> float:
         return lr0 * factor ** (_check_step(step) // every)
@@ -266,8 +224,8 @@ def cosine(lr0: float, total_steps: int, lr_min: float = 0.0) -> Schedule:
     an optimizer refuses: run steps 0 .. total_steps - 1, or give a small positive ``lr_min``.
     """
     lr0 = check_lr(lr0, "lr0")
-    total_steps = _check_steps(total_steps, "total_steps")
-    lr_min = _check_non_negative(lr_min, "lr_min")
+    total_steps = checks.whole_number(total_steps, "total_steps", low=1)
+    lr_min = checks.non_negative(lr_min, "lr_min")
 
     def schedule(step: int) -> float:
         k = min(_check_step(step), total_steps)

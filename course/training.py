@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course import losses
+from course import checks, losses
 from course.data import batches
 from course.engine import Value
 from course.nn import Module
@@ -44,14 +44,36 @@ def _classes_from_outputs(values: np.ndarray) -> np.ndarray:
     return values.argmax(axis=1)  # several: the class with the largest score
 
 
+def _check_class_labels(values: np.ndarray, y: np.ndarray) -> None:
+    """Labels accuracy can be measured against: 0/1 or -1/+1 for one output, 0..K-1 for K."""
+    if len(y) != len(values):
+        raise ValueError(f"got {len(values)} examples but {len(y)} labels")
+    if values.ndim == 1:
+        if not (np.isin(y, (0, 1)).all() or np.isin(y, (-1, 1)).all()):
+            raise ValueError(
+                "a model with one output needs labels 0/1 or -1/+1 to measure accuracy; got "
+                f"values {np.unique(y)}"
+            )
+        return
+    num_classes = values.shape[1]
+    wrong = np.flatnonzero(~np.isin(y, np.arange(num_classes)))
+    if wrong.size:
+        hint = " (-1/+1 labels are for a model with one output)" if -1 in y else ""
+        raise ValueError(
+            f"a model with {num_classes} outputs needs class ids 0..{num_classes - 1} as labels; "
+            f"got {y[wrong[0]]} in row {wrong[0]}{hint}"
+        )
+
+
 def _accuracy_of_outputs(values: np.ndarray, y: np.ndarray) -> float:
+    _check_class_labels(values, y)
     truth = (y > 0).astype(np.int64) if values.ndim == 1 else y  # -1/+1 and 0/1 alike
     return float(np.mean(_classes_from_outputs(values) == truth))
 
 
 def scores(model: Module, X: object) -> np.ndarray:
     """The model's raw outputs for every row of X, in evaluation mode, as a NumPy array."""
-    rows = np.asarray(X, dtype=np.float64).tolist()
+    rows = checks.examples(X, "X").tolist()
     was_training = model.training
     model.eval()
     try:
@@ -67,7 +89,7 @@ def predict(model: Module, X: object) -> np.ndarray:
 
 def accuracy(model: Module, X: object, y: object) -> float:
     """The fraction of examples the model classifies correctly (labels 0/1, -1/+1 or ids)."""
-    return _accuracy_of_outputs(scores(model, X), np.asarray(y))
+    return _accuracy_of_outputs(scores(model, X), checks.labels(y, "y"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -86,14 +108,8 @@ class EarlyStopping:
     """
 
     def __init__(self, patience: int = 10, min_delta: float = 0.0) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral):
-            raise ValueError(f"patience must be a whole number >= 1, got {patience!r}")
-        if patience < 1:
-            raise ValueError(f"patience must be a whole number >= 1, got {patience!r}")
-        if not min_delta >= 0:
-            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
-        self.patience = int(patience)
-        self.min_delta = float(min_delta)
+        self.patience = checks.whole_number(patience, "patience", low=1)
+        self.min_delta = checks.non_negative(min_delta, "min_delta")
         self.best_loss = math.inf
         self.best_data: list[float] | None = None
         self.checks_since_best = 0
@@ -159,10 +175,13 @@ class History:
 
 
 def _as_dataset(X: object, y: object, name: str) -> tuple[np.ndarray, np.ndarray]:
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"X_{name} must be a 2-D array (one row per example), got {X.shape}")
-    if len(X) != len(y) or len(X) == 0:
+    """Checked examples and labels: a 2-D X of finite numbers and one finite label per row."""
+    if np.size(X) == 0:
+        leave_out = " (or leave X_dev and y_dev out)" if name == "dev" else ""
+        raise ValueError(f"X_{name} is empty (0 rows): training and measuring need examples; "
+                         f"pass a set with at least one row{leave_out}")
+    X, y = checks.examples(X, f"X_{name}"), checks.labels(y, f"y_{name}")
+    if len(X) != len(y):
         raise ValueError(f"X_{name} has {len(X)} rows and y_{name} {len(y)} labels")
     return X, y
 
@@ -187,33 +206,100 @@ def loss_and_targets(loss: str | LossFunction) -> tuple[LossFunction, Callable]:
     if loss == "bce":
         return losses.binary_cross_entropy, lambda y: _binary_targets(y, "bce", 1, 0)
     if loss == "cross_entropy":
-        return losses.cross_entropy, lambda y: np.asarray(y, dtype=np.int64)
+        return losses.cross_entropy, _class_ids
     valid = ", ".join(repr(name) for name in LOSS_NAMES)
+    if not isinstance(loss, str):
+        raise TypeError(f"loss is a name ({valid}) or a function, got {checks.describe(loss)}")
     raise ValueError(f"unknown loss {loss!r}; choose one of {valid}, or pass a function")
 
 
-def _check_settings(steps: object, batch_size: object, l2: object) -> None:
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a whole number >= 1, got {steps!r}")
-    if batch_size is not None and (not isinstance(batch_size, numbers.Integral) or batch_size < 1):
-        raise ValueError(
-            f"batch_size must be None (whole set) or a number >= 1, got {batch_size!r}"
+def _class_ids(y: np.ndarray) -> np.ndarray:
+    """Labels for cross_entropy: whole numbers, kept as ints (never rounded from floats)."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "iu":
+        raise TypeError(
+            f"cross_entropy needs class ids 0, 1, 2, ... as ints, got {y.dtype} labels such as "
+            f"{y.flat[0]}; if they are whole numbers pass y.astype(int)"
         )
-    if not (isinstance(l2, numbers.Real) and l2 >= 0):
-        raise ValueError(f"l2 must be a number >= 0, got {l2!r}")
+    return y.astype(np.int64)
 
 
-def _make_optimizer(optimizer: object, lr: float | None, schedule: Schedule | None, params):
+def _check_model(model: object) -> None:
+    if not all(callable(getattr(model, m, None)) for m in ("parameters", "forward_batch", "train")):
+        raise TypeError(
+            f"fit trains a model built from course.nn (an MLP, a Layer, a Sequential...), got "
+            f"{checks.describe(model)}"
+        )
+
+
+def _broken_parameter(params: list[Value]) -> str:
+    """What to say if a parameter is already nan or inf (left so by an earlier run), else ""."""
+    for p in params:
+        if not math.isfinite(p.data):
+            return (f"the model's parameter {p.label or '?'} is already {p.data} before training "
+                    "(an earlier run diverged?), so every loss would be nan: build a new model")
+    return ""
+
+
+def _check_settings(steps: object, batch_size: object, l2: object, early_stopping: object) -> int:
+    steps = checks.whole_number(steps, "steps", low=1)
+    if batch_size is not None:
+        checks.whole_number(batch_size, "batch_size (None for the whole set)", low=1)
+    checks.non_negative(l2, "l2")
+    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+        raise TypeError(
+            "early_stopping takes an EarlyStopping, e.g. early_stopping=EarlyStopping(patience="
+            f"10), with X_dev and y_dev for it to watch; got {checks.describe(early_stopping)}"
+        )
+    return steps
+
+
+def _schedule_rates(schedule: object, steps: int) -> list[float]:
+    """The schedule's learning rate at every step, checked before the first step is taken."""
+    if not callable(schedule):
+        raise TypeError(
+            "schedule is a function from the step number to a learning rate, e.g. "
+            f"schedule=linear_decay(1.0, 0.1, {steps}); for one fixed rate pass lr= instead. "
+            f"Got {checks.describe(schedule)}"
+        )
+    rates = []
+    for step in range(steps):
+        try:
+            lr = schedule(step)
+        except (IndexError, KeyError) as error:
+            raise ValueError(
+                f"the schedule ran out at step {step} ({type(error).__name__}: {error}), but fit "
+                f"was asked for {steps} steps: make it cover them all, or pass steps={step}"
+            ) from None
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
+            ran_out = (f". A schedule that reaches 0 at its end runs out there: give it "
+                       f"total_steps={steps} or more (or lr_min > 0)") if step else ""
+            raise ValueError(
+                f"the schedule gives the learning rate {lr!r} at step {step}, but each of the "
+                f"{steps} steps needs a positive, finite number{ran_out}"
+            )
+        rates.append(float(lr))
+    return rates
+
+
+def _make_optimizer(optimizer: object, lr: float | None, rates: list[float] | None, params):
     if optimizer is not None:
         if lr is not None:
             raise ValueError("give fit either an optimizer or lr, not both")
+        if isinstance(optimizer, type):
+            raise TypeError(
+                f"optimizer is the class {optimizer.__name__} itself: create one first, e.g. "
+                f"optimizer={optimizer.__name__}(model.parameters(), lr=0.1)"
+            )
         if not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
-            raise TypeError(f"optimizer needs step() and zero_grad(), got {optimizer!r}")
+            raise TypeError(
+                f"optimizer needs step() and zero_grad(), got {checks.describe(optimizer)}"
+            )
         return optimizer
     if lr is None:
-        if schedule is None:
+        if rates is None:
             raise ValueError("fit needs a learning rate: pass lr=..., a schedule or an optimizer")
-        lr = schedule(0)
+        lr = rates[0]
     return SGD(params, lr=lr)
 
 
@@ -276,11 +362,17 @@ def fit(
       training the parameters with the best dev loss are put back.
     * ``callback(history)``: called after every step is recorded; return True to stop.
 
+    Mistakes are refused before the first step, with a message that says what to change: nan
+    or inf in the data (the rows are named), labels that do not suit the loss, a schedule that
+    runs out before ``steps``.
+
     If the loss becomes inf or nan, training stops there and the history says so
     (``diverged=True`` and a message suggesting a smaller learning rate), rather than raising,
     so that an interactive plot can show what happened; ``history.raise_if_diverged()``
-    turns it into an exception. The model is left in the mode (train/eval) it was in.
+    turns it into an exception. A model whose parameters are already nan (from an earlier run)
+    is reported the same way, before any step. The model is left in the mode it was in.
     """
+    _check_model(model)
     X_train, y_train = _as_dataset(X_train, y_train, "train")
     loss_fn, to_targets = loss_and_targets(loss)
     targets_train = to_targets(y_train)
@@ -290,21 +382,25 @@ def fit(
     if has_dev:
         X_dev, y_dev = _as_dataset(X_dev, y_dev, "dev")
         targets_dev = to_targets(y_dev)
+    steps = _check_settings(steps, batch_size, l2, early_stopping)
     if early_stopping is not None and not has_dev:
         raise ValueError("early_stopping watches the dev loss: pass X_dev and y_dev too")
-    _check_settings(steps, batch_size, l2)
+    rates = None if schedule is None else _schedule_rates(schedule, steps)
 
     params = model.parameters()
-    optimizer = _make_optimizer(optimizer, lr, schedule, params)
+    optimizer = _make_optimizer(optimizer, lr, rates, params)
     batch_stream = _batch_stream(X_train, targets_train, batch_size, seed)
-    history = History()
+    history = History(message=_broken_parameter(params))
+    if history.message:
+        history.diverged = True
+        return history
 
     was_training = model.training
     model.train()
     try:
         for step in range(steps):
-            if schedule is not None:
-                optimizer.lr = schedule(step)
+            if rates is not None:
+                optimizer.lr = rates[step]
             X_batch, targets_batch = next(batch_stream)
 
             # 1. Forward pass: run the batch through the model and measure the loss.

@@ -49,16 +49,43 @@ def test_rows_are_shuffled(make):
 
 
 @pytest.mark.parametrize("make", MAKERS, ids=ids)
-@pytest.mark.parametrize("n", [0, -5, 2.5, "10", True, None])
-def test_bad_n_is_a_value_error(make, n):
-    with pytest.raises(ValueError, match="n must be"):
+@pytest.mark.parametrize("n", [0, -5, 1])
+def test_too_few_points_is_a_value_error(make, n):
+    with pytest.raises(ValueError, match=r"n must be a whole number from \d to 1,000,000, got"):
         make(n=n, noise=0.1, seed=0)
 
 
 @pytest.mark.parametrize("make", MAKERS, ids=ids)
-@pytest.mark.parametrize("noise", [-0.1, math.nan, math.inf, "a"])
+@pytest.mark.parametrize("n", [2.5, "10", True, None, [10]])
+def test_n_that_is_not_a_whole_number_is_a_type_error(make, n):
+    with pytest.raises(TypeError, match=r"n must be a whole number .*, got "):
+        make(n=n, noise=0.1, seed=0)
+
+
+def test_the_usual_slips_with_n_get_a_hint():
+    with pytest.raises(TypeError, match="without quotes, n=10"):
+        make_moons(n="10")
+    with pytest.raises(TypeError, match=r"write 50 \(an int\), or compute it with //"):
+        make_moons(n=100 / 2)
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=ids)
+def test_a_million_points_is_the_limit_and_the_message_says_why(make):
+    with pytest.raises(ValueError, match=r"n must be at most 1,000,000 \(the course's .* minutes"):
+        make(n=10**9, noise=0.1, seed=0)
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=ids)
+@pytest.mark.parametrize("noise", [-0.1, math.nan, math.inf])
 def test_bad_noise_is_a_value_error(make, noise):
-    with pytest.raises(ValueError, match="noise must be"):
+    with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
+        make(n=10, noise=noise, seed=0)
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=ids)
+@pytest.mark.parametrize("noise", ["a", None])
+def test_noise_that_is_not_a_number_is_a_type_error(make, noise):
+    with pytest.raises(TypeError, match="noise must be a finite number >= 0"):
         make(n=10, noise=noise, seed=0)
 
 
@@ -116,10 +143,19 @@ def test_spiral_arms_turn_with_the_radius():
 
 
 def test_spiral_classes_must_be_at_least_two():
-    with pytest.raises(ValueError, match="classes must be a whole number >= 2"):
+    with pytest.raises(ValueError, match="classes must be a whole number from 2 to"):
         make_spiral(classes=1)
-    with pytest.raises(ValueError, match="at least 3"):
+    with pytest.raises(TypeError, match="classes must be a whole number"):
+        make_spiral(classes=2.0)
+    with pytest.raises(ValueError, match="n must be a whole number from 3 to"):
         make_spiral(n=2, classes=3)
+
+
+def test_circles_factor_is_strictly_between_zero_and_one():
+    with pytest.raises(ValueError, match=r"factor must be a number in \(0, 1\), got 1"):
+        make_circles(factor=1)
+    with pytest.raises(TypeError, match=r"factor must be a number in \(0, 1\), got str"):
+        make_circles(factor="0.5")
 
 
 def test_gaussians_are_blobs_with_spread_noise():
@@ -171,6 +207,18 @@ def test_split_is_seeded_and_fractions_are_checked():
         train_dev_test_split(X, y, fractions=(0.5, 0.5))
     with pytest.raises(ValueError, match="X has 20 rows but y has 19 labels"):
         train_dev_test_split(X, y[:-1])
+    with pytest.raises(ValueError, match=r"fractions\[1\] must be a number in \[0, 1\]"):
+        train_dev_test_split(X, y, fractions=(0.7, 1.5, -1.2))
+    with pytest.raises(TypeError, match=r"fractions\[0\] must be a number"):
+        train_dev_test_split(X, y, fractions=("0.7", 0.15, 0.15))
+
+
+def test_a_split_that_would_leave_a_set_empty_says_so():
+    X, y = indexed_data(5)
+    with pytest.raises(ValueError, match=r"the dev set would be empty: 0.05 of 5 examples rounds"):
+        train_dev_test_split(X, y, fractions=(0.95, 0.05, 0.0))
+    parts = train_dev_test_split(X, y, fractions=(0.6, 0.4, 0.0))  # asked for no test set
+    assert [len(p) for p in parts] == [3, 3, 2, 2, 0, 0]
 
 
 def test_batches_cover_the_data_once_shuffled_with_a_smaller_last_batch():
@@ -192,10 +240,10 @@ def test_batches_are_seeded():
     assert np.array_equal(order(5), order(5)) and not np.array_equal(order(5), order(6))
 
 
-@pytest.mark.parametrize("bad", [0, -1, 2.5])
-def test_bad_batch_size_fails_at_the_call(bad):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1, ValueError), (2.5, TypeError)])
+def test_bad_batch_size_fails_at_the_call(bad, error):
     X, y = indexed_data(10)
-    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1"):
+    with pytest.raises(error, match="batch_size must be a whole number >= 1"):
         batches(X, y, bad)  # not only once iteration starts
 
 

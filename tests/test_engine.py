@@ -2,21 +2,16 @@
 
 import math
 import random
+import re
 import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from gradcheck import log_slope, value_slope
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from course.engine import Value, weighted_sum
-
-H = 1e-6
-
-
-def central_difference(f, x: float, h: float = H) -> float:
-    """Slope of f at x measured numerically, running f on plain Values (no backward)."""
-    return (f(Value(x + h)).data - f(Value(x - h)).data) / (2 * h)
 
 
 def analytic(f, x: float) -> float:
@@ -53,6 +48,7 @@ UNARY = {
     "over_number": (lambda v: v / 4.0, (-3.0, 3.0)),
     "number_over": (lambda v: 4.0 / v, (0.2, 5.0)),
     "number_pow": (lambda v: 2.0**v, (-3.0, 3.0)),
+    "abs": (lambda v: abs(v), (-3.0, 3.0)),
 }
 
 
@@ -62,9 +58,9 @@ UNARY = {
 def test_unary_op_gradient_matches_finite_differences(name, u):
     f, (lo, hi) = UNARY[name]
     x = lo + (hi - lo) * u
-    if name in ("relu", "leaky_relu") and abs(x) < 1e-3:
+    if name in ("relu", "leaky_relu", "abs") and abs(x) < 1e-3:
         x += 0.01  # the kink: no derivative to measure there
-    assert_close(analytic(f, x), central_difference(f, x))
+    assert_close(analytic(f, x), value_slope(f, x))
 
 
 BINARY = {
@@ -84,8 +80,8 @@ def test_binary_op_gradients_match_finite_differences(name, u, w):
     a0, b0 = alo + (ahi - alo) * u, blo + (bhi - blo) * w
     a, b = Value(a0), Value(b0)
     f(a, b).backward()
-    assert_close(a.grad, central_difference(lambda v: f(v, Value(b0)), a0))
-    assert_close(b.grad, central_difference(lambda v: f(Value(a0), v), b0))
+    assert_close(a.grad, value_slope(lambda v: f(v, Value(b0)), a0))
+    assert_close(b.grad, value_slope(lambda v: f(Value(a0), v), b0))
 
 
 # --- random compositions ------------------------------------------------------------------------
@@ -107,15 +103,15 @@ SAFE_BINARY = [
 ]
 
 
-def random_expression(leaves, rng: random.Random, depth: int):
+def random_expression(leaves, rng: random.Random, depth: int, unary=SAFE_UNARY, binary=SAFE_BINARY):
     """A random expression over `leaves`, reusing them freely (so nodes get several parents)."""
     if depth == 0:
         return rng.choice(leaves)
     if rng.random() < 0.4:
-        return rng.choice(SAFE_UNARY)(random_expression(leaves, rng, depth - 1))
-    left = random_expression(leaves, rng, depth - 1)
-    right = random_expression(leaves, rng, depth - 1)
-    return rng.choice(SAFE_BINARY)(left, right)
+        return rng.choice(unary)(random_expression(leaves, rng, depth - 1, unary, binary))
+    left = random_expression(leaves, rng, depth - 1, unary, binary)
+    right = random_expression(leaves, rng, depth - 1, unary, binary)
+    return rng.choice(binary)(left, right)
 
 
 @settings(max_examples=60, deadline=None)
@@ -130,7 +126,79 @@ def test_random_compositions_match_finite_differences(seed, xs):
         def f_i(v, i=i):
             return build([v if j == i else Value(x) for j, x in enumerate(xs)])
 
-        assert_close(leaf.grad, central_difference(f_i, xs[i]), rel=1e-4, abs_=1e-5)
+        assert_close(leaf.grad, value_slope(f_i, xs[i]), rel=1e-4, abs_=1e-5)
+
+
+# --- the same at extreme magnitudes ---------------------------------------------------------------
+
+# Operations that keep positive numbers positive (so the output has a logarithm) and near the
+# scale of their inputs (so a graph over numbers near 1e200 does not simply overflow).
+SCALE_FREE_UNARY = [lambda v: abs(-v), lambda v: v / (v + v), lambda v: v**0.5 * v**0.5,
+                    lambda v: v**-1 * v * v]
+SCALE_FREE_BINARY = [lambda a, b: a + b, lambda a, b: a / b, lambda a, b: a * (a / b),
+                     lambda a, b: a / (a / b + 1.0), lambda a, b: a**0.5 * b**0.5]
+
+
+def stays_representable(out: Value) -> bool:
+    """True if every number of the graph, and every true gradient, is a normal float.
+
+    Each Value, its ratio to the output and its ratio to each child stay within 1e+-290, so
+    that no correct computation of a gradient has to over- or underflow.
+    """
+    def moderate(ratio: float) -> bool:
+        return 1e-290 <= ratio <= 1e290
+
+    size = abs(out.data)
+    for node in out.topological_order():
+        if not 1e-300 <= abs(node.data) <= 1e300 or not moderate(size / abs(node.data)):
+            return False
+        if not all(moderate(abs(node.data) / abs(child.data)) for child in node.children):
+            return False
+    return True
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scale=st.integers(-250, 250),
+    offsets=st.lists(st.integers(-12, 12), min_size=3, max_size=3),
+    mantissas=st.lists(st.floats(1.0, 9.99), min_size=3, max_size=3),
+    seed=st.integers(0, 10**6),
+)
+def test_random_graphs_at_extreme_magnitudes_match_finite_differences(
+    scale, offsets, mantissas, seed
+):
+    """Leaves near 10**scale (up to 1e262 and down to 1e-262): x/x, a/b of two huge numbers...
+
+    The gradients are compared as elasticities, x * (df/dx) / f, which do not depend on the
+    scale, against slopes measured in log space.
+    """
+    leaves = [Value(m * 10.0 ** (scale + d)) for m, d in zip(mantissas, offsets)]
+
+    def build() -> Value:
+        return random_expression(leaves, random.Random(seed), 3, SCALE_FREE_UNARY,
+                                 SCALE_FREE_BINARY)
+
+    out = build()
+    assume(stays_representable(out))
+    out.backward()
+    for i, leaf in enumerate(leaves):
+        elasticity = leaf.data / out.data * leaf.grad
+        assert elasticity == pytest.approx(log_slope(build, leaf), abs=1e-6), (i, leaf, out)
+
+
+def test_division_stays_exact_where_b_squared_would_over_or_underflow():
+    for size in (1e-170, 1e170, 1e-300, 1e300):
+        x = Value(size)
+        out = x / x  # the constant 1: its slope is 0 (1/x - x/x**2 would give -inf or 1/x)
+        out.backward()
+        assert out.data == 1.0 and x.grad == 0.0
+    x = Value(1.0)
+    big = x * 1e200
+    ((2.0 - big) / big).backward()  # = 2e-200/x - 1, slope -2e-200; b*b = inf gave -1.0
+    assert x.grad == pytest.approx(-2e-200, abs=1e-15)
+    a, b = Value(3e-200), Value(2e-200)
+    (a / b).backward()
+    assert (a.grad, b.grad) == (pytest.approx(5e199), pytest.approx(-7.5e199))
 
 
 # --- the fused weighted sum -------------------------------------------------------------------
@@ -266,6 +334,18 @@ def test_relu_slope_at_zero_is_zero():
     assert grad_of(lambda v: v.relu(), 0.0) == (0.0, 0.0)
 
 
+def test_relu_passes_the_gradient_of_nan_through_as_pytorch_does():
+    data, grad = grad_of(lambda v: v.relu(), math.nan)
+    assert math.isnan(data) and grad == 1.0
+
+
+def test_abs_is_an_operation_with_slope_sign_and_zero_at_zero():
+    assert grad_of(abs, -2.5) == (2.5, -1.0)
+    assert grad_of(abs, 4.0) == (4.0, 1.0)
+    assert grad_of(abs, 0.0) == (0.0, 0.0)
+    assert abs(Value(-1.0)).op == "abs"
+
+
 @pytest.mark.parametrize("x, expected", [(1e308, 1.0), (-1e308, -1.0), (800.0, 1.0)])
 def test_tanh_saturates_without_overflow(x, expected):
     assert grad_of(lambda v: v.tanh(), x) == (expected, 0.0)
@@ -359,9 +439,69 @@ def test_accepts_ints_floats_and_numpy_scalars_stored_as_float():
     assert Value(2.0).grad == 0.0 and Value(2.0, label="w").label == "w"
 
 
-def test_numpy_scalar_on_the_left_hands_over_to_value():
-    out = np.float64(2.0) * Value(3.0)
-    assert isinstance(out, Value) and out.data == 6.0
+@pytest.mark.parametrize("number", [np.float64(2.0), np.float32(2.0), np.int64(2)])
+def test_numpy_scalar_on_the_left_hands_over_to_value(number):
+    v = Value(3.0)
+    results = [number + v, number - v, number * v, number / v, number**v]
+    assert all(isinstance(r, Value) for r in results)
+    assert [r.data for r in results] == pytest.approx([5.0, -1.0, 6.0, 2 / 3, 8.0])
+    results[2].backward()
+    assert v.grad == 2.0  # still part of the graph
+
+
+@pytest.mark.parametrize(
+    "compare", [lambda v: v < 0, lambda v: v <= 0, lambda v: v > 0, lambda v: v >= 0,
+                lambda v: 0 < v, lambda v: v < Value(1.0), lambda v: np.float64(0) < v,
+                lambda v: max(v, 0), lambda v: min(v, Value(1.0)), lambda v: sorted([v, v])],
+)
+def test_comparisons_say_to_compare_the_numbers_or_use_relu(compare):
+    with pytest.raises(TypeError, match=r"Values are not compared with [<>]=?: .* v\.data [<>]=? 0 "
+                                        r".* For max\(v, 0\) use v\.relu\(\)"):
+        compare(Value(2.0))
+
+
+def test_equality_keeps_its_python_meaning_the_same_value():
+    v, w = Value(2.0), Value(2.0)
+    assert v == v and v != w and (v == 2.0) is False
+    assert np.float64(2.0) != v and not (np.float64(2.0) == v)
+    assert len({v, w, v}) == 2  # sets and dicts of Values rely on it
+
+
+def test_bool_and_float_name_data_and_the_value_functions():
+    v = Value(2.0)
+    with pytest.raises(TypeError, match=r"plain number.*use v\.data \(e\.g\. `if v\.data > 0"):
+        bool(v)
+    with pytest.raises(TypeError, match=r"not a plain number"):
+        if v:
+            pass
+    for call in (lambda: float(v), lambda: math.exp(v), lambda: math.tanh(v)):
+        with pytest.raises(TypeError, match=r"For the number itself use v\.data; .* v\.exp\(\), "
+                                            r"v\.log\(\), v\.tanh\(\)"):
+            call()
+
+
+@pytest.mark.parametrize(
+    "ufunc, instead",
+    [(np.tanh, "v.tanh()"), (np.exp, "v.exp()"), (np.log, "v.log()"), (np.abs, "abs(v)"),
+     (np.sqrt, "v ** 0.5"), (lambda v: np.maximum(v, 0), "v.relu()"),
+     (np.sin, "the Value's own functions: v.exp()")],
+)
+def test_numpy_functions_of_a_value_name_its_own_method(ufunc, instead):
+    with pytest.raises(TypeError, match=r"cannot take a Value: NumPy works on plain numbers and "
+                                        r"would drop the gradient\..*" + re.escape(instead)):
+        ufunc(Value(0.5))
+
+
+def test_numpy_arrays_of_values_still_use_the_values_own_operations():
+    vs = np.array([Value(1.0), Value(-2.0)], dtype=object)
+    total = (vs * 2.0).sum()
+    assert isinstance(total, Value) and total.data == -2.0
+
+
+def test_a_format_spec_formats_the_number():
+    v = Value(2.0 / 3.0, label="w")
+    assert f"{v:.3f}" == "0.667" and f"{v:+.1e}" == "+6.7e-01"
+    assert f"{v}" == repr(v) == str(v)
 
 
 @pytest.mark.parametrize(

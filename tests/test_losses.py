@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from course.engine import Value
 from course.losses import binary_cross_entropy, cross_entropy, hinge, l2, mse, softmax
+from course.nn import MLP
 
 SMALL = settings(max_examples=20, deadline=None)
 floats = st.floats(-3.0, 3.0)
@@ -47,8 +48,27 @@ def test_mse_takes_numpy_targets_and_a_single_prediction():
 
 
 def test_mse_rejects_a_bad_reduction():
-    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum'"):
+    with pytest.raises(ValueError, match="unknown reduction 'avg'; choose one of 'mean', 'sum'"):
         mse(values([1.0]), [1.0], reduction="avg")
+    with pytest.raises(ValueError, match=r"unknown reduction 'Sum' \(did you mean 'sum'\?\)"):
+        mse(values([1.0]), [1.0], reduction="Sum")
+
+
+def test_targets_given_as_values_count_with_their_number_and_get_no_gradient():
+    preds, targets = values([1.0, -0.5]), values([0.5, 1.0])
+    loss = mse(preds, targets)
+    assert loss.data == mse(preds, [0.5, 1.0]).data == pytest.approx((0.25 + 2.25) / 2)
+    loss.backward()
+    assert [p.grad for p in preds] == pytest.approx([0.5, -1.5])
+    assert [t.grad for t in targets] == [0.0, 0.0]  # a target is a constant
+    assert hinge(values([0.3]), [Value(-1.0)]).data == pytest.approx(1.3)
+
+
+def test_a_target_that_is_not_a_number_says_which_one():
+    with pytest.raises(TypeError, match="one number per target, got str '1' at position 1"):
+        mse(values([1.0, 2.0]), [1.0, "1"])
+    with pytest.raises(TypeError, match="mse takes a list of targets, got NoneType None"):
+        mse(values([1.0]), None)
 
 
 # --- hinge --------------------------------------------------------------------------------------
@@ -177,8 +197,11 @@ def test_cross_entropy_checks_labels():
         cross_entropy(values([0.1, 0.2, 0.3]), 3)
     with pytest.raises(ValueError, match="label -1 at position 1"):
         cross_entropy([values([0.1, 0.2]), values([0.1, 0.2])], [0, -1])
-    with pytest.raises(TypeError, match="class ids"):
+    with pytest.raises(TypeError, match=r"class ids, whole numbers 0\.\.1; got float 0.5 at "
+                                        r"position 0\. Pass ints, e\.g\. y\.astype\(int\)"):
         cross_entropy([values([0.1, 0.2])], [0.5])
+    with pytest.raises(TypeError, match="got float64 1.0 at position 0"):
+        cross_entropy([values([0.1, 0.2])], np.array([1.0]))  # floats are never rounded
 
 
 # --- l2 -----------------------------------------------------------------------------------------
@@ -199,6 +222,16 @@ def test_l2_reads_a_generator():
     assert l2(Value(x) for x in (1.0, 2.0)).data == 5.0
 
 
+def test_l2_of_the_model_or_its_method_says_call_model_parameters():
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(TypeError, match=r"l2 got the method `parameters` itself.*parameters\(\)"):
+        l2(model.parameters)
+    with pytest.raises(TypeError, match=r"not the MLP itself: pass model\.parameters\(\)"):
+        l2(model)
+    with pytest.raises(TypeError, match=r"l2 must hold Values .* item 0 is float 1.0"):
+        l2([1.0, 2.0])
+
+
 # --- shared errors ------------------------------------------------------------------------------
 
 
@@ -217,7 +250,7 @@ def test_empty_batches_are_rejected(loss):
 def test_empty_softmax_and_l2_are_rejected():
     with pytest.raises(ValueError, match="at least one logit"):
         softmax([])
-    with pytest.raises(ValueError, match="at least one parameter"):
+    with pytest.raises(ValueError, match=r"l2 got no parameters \(an empty list\)"):
         l2([])
     with pytest.raises(ValueError, match="got 2 rows of logits but 1 labels"):
         cross_entropy([values([1.0]), values([2.0])], [0])

@@ -221,24 +221,58 @@ def test_a_whole_array_passed_as_one_example_points_to_forward_batch():
         MLP(2, [1])(np.zeros((5, 2)))
 
 
+def test_a_list_of_rows_passed_as_one_example_points_to_forward_batch():
+    with pytest.raises(ValueError, match=r"one example at a time, got a list of rows.*forward_"):
+        MLP(2, [1])([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(TypeError, match="MLP takes one example: a list of numbers .* got NoneType"):
+        MLP(2, [1])(None)
+
+
 def test_unknown_activation_lists_the_valid_ones():
     with pytest.raises(ValueError, match=r"unknown activation 'rleu'.*'tanh'.*'relu'.*'linear'"):
         MLP(2, [3, 1], activation="rleu")
     with pytest.raises(ValueError, match="unknown activation 'softmax'"):
         MLP(2, [3, 1], output_activation="softmax")
-    with pytest.raises(ValueError, match="unknown activation"):
+    with pytest.raises(ValueError, match=r"unknown activation 'Tanh' \(did you mean 'tanh'\?\)"):
         Neuron(2, "Tanh")
+    with pytest.raises(ValueError, match="unknown activation 'Relu'"):
+        Layer(2, 3, "Relu")
+    with pytest.raises(TypeError, match="activation must be a name, one of 'tanh'"):
+        MLP(2, [3, 1], activation=Value.relu)
 
 
 def test_bad_sizes_are_rejected():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match=r"nin \(the number of inputs\) must be a whole number "
+                                         r">= 1, got 0"):
         Layer(0, 3)
     with pytest.raises(TypeError, match="whole number"):
         Neuron(2.5)
-    with pytest.raises(TypeError, match="list of layer sizes"):
+    with pytest.raises(TypeError, match=r"list of layer sizes.*e\.g\. MLP\(2, \[16, 16, 1\]\)"):
         MLP(2, 1)
-    with pytest.raises(TypeError, match="list of layer sizes"):
+    with pytest.raises(ValueError, match=r"at least one layer size, e\.g\. MLP\(2, \[1\]\)"):
         MLP(2, [])
+    with pytest.raises(TypeError, match=r"nouts\[1\] \(a layer size\) must be a whole number"):
+        MLP(2, [4, "1"])
+    with pytest.raises(ValueError, match=r"nouts\[0\] \(a layer size\) must be a whole number"):
+        MLP(2, [0, 1])
+    assert MLP(2, np.array([3, 1]), seed=0).num_parameters() == 13  # sizes from NumPy work
+
+
+@pytest.mark.parametrize(
+    "build, count",
+    [(lambda: MLP(2, [10**8, 1]), "400,000,001"), (lambda: MLP(1000, [1000, 1]), "1,002,001"),
+     (lambda: Layer(10**6, 2), "2,000,002"), (lambda: Neuron(10**6), "1,000,001"),
+     (lambda: BatchNorm(600_000), "1,200,000")],
+)
+def test_a_module_too_big_for_the_engine_is_refused_at_once_with_the_limit(build, count):
+    with pytest.raises(ValueError, match=rf"would have {count} parameters, more than the "
+                                         r"1,000,000 allowed \(.*minutes per step"):
+        build()  # before building anything: a hundred million Values would take minutes
+
+
+def test_sequential_given_a_list_says_to_pass_the_modules_one_by_one():
+    with pytest.raises(TypeError, match=r"one by one, not a list: Sequential\(\*modules\)"):
+        Sequential([Layer(2, 2), Layer(2, 1)])
 
 
 def test_zero_grad_resets_every_parameter():
@@ -317,10 +351,12 @@ def test_dropout_with_p_zero_changes_nothing():
     assert [v.data if isinstance(v, Value) else v for v in out] == [1.5, -2.0]
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, "0.5"])
+@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, math.nan])
 def test_dropout_rejects_bad_probabilities(p):
-    with pytest.raises(ValueError, match=r"in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"Dropout probability p must be a number in \[0, 1\)"):
         Dropout(p)
+    with pytest.raises(TypeError, match=r"must be a number in \[0, 1\), got str '0.5': write"):
+        Dropout("0.5")
 
 
 def test_dropout_gradients_match_finite_differences():
@@ -377,6 +413,15 @@ def test_batchnorm_gradients_match_finite_differences():
 
     leaves = [v for row in batch for v in row] + bn.parameters()
     assert_grads_match(f, leaves, rel=1e-4, abs_=1e-6)
+
+
+def test_batchnorm_settings_are_checked():
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\], got 1.5"):
+        BatchNorm(2, momentum=1.5)
+    with pytest.raises(TypeError, match="momentum must be a number in"):
+        BatchNorm(2, momentum=None)
+    with pytest.raises(ValueError, match="eps must be a positive, finite number, got 0"):
+        BatchNorm(2, eps=0)
 
 
 def test_batchnorm_running_statistics_and_eval_mode():

@@ -2,12 +2,16 @@
 
 import math
 
+import numpy as np
 import pytest
 
+from course.checks import describe
 from course.engine import Value
+from course.nn import MLP
 from course.optim import (
     SGD,
     Adam,
+    check_lr,
     constant,
     cosine,
     exponential,
@@ -129,10 +133,25 @@ def test_a_generator_of_parameters_is_read_once_and_kept():
 
 
 def test_parameters_must_be_a_non_empty_list_of_values():
-    with pytest.raises(ValueError, match="no parameters"):
+    with pytest.raises(ValueError, match=r"SGD got no parameters \(an empty list\)"):
         SGD([], lr=0.1)
-    with pytest.raises(TypeError, match="parameter 1 is float 2.0"):
+    with pytest.raises(TypeError, match="Adam must hold Values .* item 1 is float 2.0"):
         Adam([Value(1.0), 2.0])
+    with pytest.raises(TypeError, match=r"for a single Value write \[v\]"):
+        SGD(Value(1.0), lr=0.1)
+    with pytest.raises(TypeError, match="SGD takes a list of Values .* got int 3"):
+        SGD(3, lr=0.1)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda ps: SGD(ps, 0.1), lambda ps: Adam(ps)], ids=["SGD", "Adam"]
+)
+def test_the_model_or_its_parameters_method_in_place_of_the_list_says_call_it(make):
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"the method `parameters` itself.*model\.parameters\(\)"):
+        make(model.parameters)
+    with pytest.raises(TypeError, match=r"not the MLP itself: pass model\.parameters\(\)"):
+        make(model)
 
 
 @pytest.mark.parametrize("bad", [0, -0.1, math.inf, math.nan])
@@ -145,10 +164,22 @@ def test_non_positive_or_non_finite_lr_is_a_value_error(bad):
     assert opt.lr == 0.01  # unchanged after the refused assignment
 
 
-@pytest.mark.parametrize("bad", ["abc", None, True, [0.1]])
-def test_lr_that_is_not_a_number_is_a_type_error(bad):
-    with pytest.raises(TypeError, match="lr must be a positive number"):
+@pytest.mark.parametrize(
+    "bad, hint",
+    [("abc", ""), (None, ""), (True, ": a bool is not a number here"),
+     ([0.1], ": give a single number"), ("0.1", ": write the number without quotes, lr=0.1"),
+     (Value(0.1), ": use its number, lr=v.data")],
+)
+def test_lr_that_is_not_a_number_is_a_type_error(bad, hint):
+    with pytest.raises(TypeError) as error:
         SGD([Value(1.0)], lr=bad)
+    assert str(error.value) == f"lr must be a positive, finite number, got {describe(bad)}{hint}"
+
+
+def test_check_lr_is_the_shared_positive_check():
+    assert check_lr(0.5) == 0.5 and check_lr(np.float32(0.25), "rate") == 0.25
+    with pytest.raises(ValueError, match="rate must be a positive, finite number, got -1"):
+        check_lr(-1, "rate")
 
 
 def test_lr_can_be_changed_between_steps():
@@ -161,12 +192,16 @@ def test_lr_can_be_changed_between_steps():
 
 
 def test_other_settings_are_checked():
-    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\), got 1.0"):
         SGD([Value(1.0)], lr=0.1, momentum=1.0)
+    with pytest.raises(TypeError, match=r"momentum must be a number in \[0, 1\), got str"):
+        SGD([Value(1.0)], lr=0.1, momentum="0.9")
     with pytest.raises(ValueError, match="weight_decay must be a finite number >= 0"):
         SGD([Value(1.0)], lr=0.1, weight_decay=-1)
-    with pytest.raises(ValueError, match=r"betas\[1\] must be in"):
+    with pytest.raises(ValueError, match=r"betas\[1\] must be a number in \[0, 1\)"):
         Adam([Value(1.0)], betas=(0.9, 1.5))
+    with pytest.raises(TypeError, match=r"betas is a pair \(beta1, beta2\), e.g. betas=\(0.9"):
+        Adam([Value(1.0)], betas=0.9)
     with pytest.raises(ValueError, match="eps must be a positive"):
         Adam([Value(1.0)], eps=0)
 
@@ -209,11 +244,13 @@ def test_cosine_schedule_goes_from_lr0_to_lr_min_along_half_a_cosine():
 def test_schedules_check_their_arguments():
     with pytest.raises(ValueError, match="lr0 must be a positive"):
         linear_decay(0.0, 0.1, 100)
-    with pytest.raises(ValueError, match="total_steps must be a whole number >= 1"):
+    with pytest.raises(ValueError, match="total_steps must be a whole number >= 1, got 0"):
         cosine(0.1, 0)
-    with pytest.raises(ValueError, match="every must be"):
+    with pytest.raises(TypeError, match="every must be a whole number >= 1, got float 2.5"):
         step_decay(0.1, 0.5, every=2.5)
-    with pytest.raises(TypeError, match="lr must be a positive number"):
+    with pytest.raises(TypeError, match="lr must be a positive, finite number, got str 'fast'"):
         constant("fast")
-    with pytest.raises(ValueError, match="step number"):
+    with pytest.raises(ValueError, match=r"step number \(0, 1, 2, ...\) must be a whole number"):
         exponential(1.0, 0.9)(-1)
+    with pytest.raises(TypeError, match="step number"):
+        linear_decay(1.0, 0.1, 10)(1.5)

@@ -9,7 +9,7 @@ from course.data import make_gaussians, make_moons, make_spiral, make_xor
 from course.engine import Value
 from course.losses import hinge, l2, mse
 from course.nn import MLP, BatchNorm, Dropout, Layer, Sequential
-from course.optim import SGD, Adam, constant, linear_decay
+from course.optim import SGD, Adam, constant, cosine, linear_decay
 from course.training import EarlyStopping, History, accuracy, fit, predict, scores
 
 LESSON_XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
@@ -257,7 +257,7 @@ def test_fit_rejects_bad_settings_with_clear_messages():
         fit(model, X, y, loss="hing", lr=0.1)
     with pytest.raises(ValueError, match="lr must be a positive, finite number"):
         fit(model, X, y, lr=-0.1)
-    with pytest.raises(TypeError, match="lr must be a positive number"):
+    with pytest.raises(TypeError, match="lr must be a positive, finite number, got str 'abc'"):
         fit(model, X, y, lr="abc")
     with pytest.raises(ValueError, match="either an optimizer or lr"):
         fit(model, X, y, optimizer=SGD(model.parameters(), 0.1), lr=0.1)
@@ -265,16 +265,140 @@ def test_fit_rejects_bad_settings_with_clear_messages():
         fit(model, X, y)
     with pytest.raises(ValueError, match="pass X_dev and y_dev"):
         fit(model, X, y, lr=0.1, early_stopping=EarlyStopping(3))
-    with pytest.raises(ValueError, match="steps must be"):
+    with pytest.raises(ValueError, match="steps must be a whole number >= 1, got 0"):
         fit(model, X, y, lr=0.1, steps=0)
-    with pytest.raises(ValueError, match="batch_size must be None"):
+    with pytest.raises(TypeError, match="steps must be a whole number >= 1, got float 100.0"):
+        fit(model, X, y, lr=0.1, steps=100.0)
+    with pytest.raises(ValueError, match=r"batch_size \(None for the whole set\) must be"):
         fit(model, X, y, lr=0.1, batch_size=0)
+    with pytest.raises(ValueError, match="l2 must be a finite number >= 0, got -0.1"):
+        fit(model, X, y, lr=0.1, l2=-0.1)
+    with pytest.raises(TypeError, match=r"loss is a name \('hinge', .*\) or a function, got int"):
+        fit(model, X, y, lr=0.1, loss=2)
     with pytest.raises(ValueError, match="needs both X_dev and y_dev"):
         fit(model, X, y, lr=0.1, X_dev=X)
     with pytest.raises(ValueError, match="X_train has 10 rows and y_train 9 labels"):
         fit(model, X, y[:-1], lr=0.1)
     with pytest.raises(ValueError, match=r"'hinge' needs binary labels, 0/1 or -1/\+1"):
         fit(model, X, y + 5, loss="hinge", lr=0.1)
+
+
+def test_nan_or_inf_in_the_data_names_the_rows():
+    X, y = make_moons(n=30, noise=0.1, seed=0)
+    X[[4, 17], 1] = [math.nan, math.inf]
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(ValueError, match=r"X_train has nan or inf in rows 4 and 17 \(counting from "
+                                         r"0\): fix or drop.*np\.isfinite\(X_train\)\.all"):
+        fit(model, X, y, lr=0.1)
+    X_dev, y_dev = make_moons(n=10, noise=0.1, seed=1)
+    y_dev = y_dev.astype(float)
+    y_dev[3] = math.nan
+    with pytest.raises(ValueError, match=r"y_dev has nan or inf in row 3"):
+        fit(model, X[:4], y[:4], lr=0.1, X_dev=X_dev, y_dev=y_dev)
+    with pytest.raises(ValueError, match=r"X has nan or inf in rows 4 and 17"):
+        accuracy(model, X, y)
+    assert all(math.isfinite(p.data) for p in model.parameters())  # nothing was trained
+
+
+def test_many_bad_rows_are_counted_not_all_listed():
+    X = np.zeros((40, 2))
+    X[::2, 0] = math.nan
+    with pytest.raises(ValueError, match=r"rows 0, 2, 4, 6, 8, \.\.\. \(20 in all\)"):
+        fit(MLP(2, [1]), X, np.zeros(40, dtype=int), lr=0.1)
+
+
+def test_a_model_left_with_nan_by_a_diverged_run_is_named_before_training():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[0].neurons[1].w[0].data = math.nan
+    history = fit(model, X, y, lr=0.1)
+    assert history.diverged and history.step == []
+    assert history.message == ("the model's parameter L0.n1.w0 is already nan before training (an "
+                               "earlier run diverged?), so every loss would be nan: build a new "
+                               "model")
+
+
+def test_an_empty_dev_set_says_where_it_may_come_from():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    with pytest.raises(ValueError, match=r"X_dev is empty \(0 rows\): .* at least one row \(or "
+                                         r"leave X_dev and y_dev out\)"):
+        fit(MLP(2, [1]), X, y, lr=0.1, X_dev=X[:0], y_dev=y[:0])
+
+
+def test_early_stopping_must_be_an_early_stopping_object():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    for dev in ({}, {"X_dev": X, "y_dev": y}):
+        with pytest.raises(TypeError, match=r"early_stopping takes an EarlyStopping, e\.g\. "
+                                            r"early_stopping=EarlyStopping\(patience=10\), with "
+                                            r"X_dev and y_dev .* got bool True"):
+            fit(MLP(2, [1]), X, y, lr=0.1, early_stopping=True, **dev)
+
+
+def test_a_number_where_a_schedule_belongs_says_to_pass_lr():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    with pytest.raises(TypeError, match=r"schedule is a function from the step number to a "
+                                        r"learning rate.*pass lr= instead\. Got float 0\.1"):
+        fit(MLP(2, [1]), X, y, schedule=0.1, steps=5)
+
+
+def test_a_schedule_that_runs_out_before_the_last_step_is_refused_before_training():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    model = MLP(2, [1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"gives the learning rate 0\.0 at step 50, but each of "
+                                         r"the 80 steps.*total_steps=80 or more"):
+        fit(model, X, y, schedule=cosine(0.5, total_steps=50), steps=80)
+    rates = [0.3, 0.2, 0.1]
+    with pytest.raises(ValueError, match=r"the schedule ran out at step 3 \(IndexError: .*\), but "
+                                         r"fit was asked for 5 steps.*steps=3"):
+        fit(model, X, y, schedule=lambda k: rates[k], steps=5)
+    assert [p.data for p in model.parameters()] == before  # refused before any step
+    history = fit(model, X, y, schedule=lambda k: rates[k], steps=3)
+    assert history.lr == rates
+
+
+def test_float_labels_for_cross_entropy_are_refused_not_rounded():
+    X, y = make_spiral(n=12, noise=0.0, seed=0, classes=3)
+    model = MLP(2, [4, 3], output_activation="linear", seed=0)
+    with pytest.raises(TypeError, match=r"cross_entropy needs class ids 0, 1, 2, \.\.\. as ints, "
+                                        r"got float64 labels.*y\.astype\(int\)"):
+        fit(model, X, y + 0.5, loss="cross_entropy", lr=0.1)
+    with pytest.raises(TypeError, match="as ints, got float64 labels"):
+        fit(model, X, y.astype(float), loss="cross_entropy", lr=0.1, steps=1)
+
+
+def test_accuracy_of_a_several_output_model_needs_class_ids():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    two_outputs = MLP(2, [3, 2], output_activation="linear", seed=0)
+    with pytest.raises(ValueError, match=r"a model with 2 outputs needs class ids 0\.\.1 as "
+                                         r"labels; got -1 in row \d+ \(-1/\+1 labels are for a "
+                                         r"model with one output\)"):
+        accuracy(two_outputs, X, 2 * y - 1)
+    assert 0 <= accuracy(two_outputs, X, y) <= 1
+    with pytest.raises(ValueError, match=r"one output needs labels 0/1 or -1/\+1.*\[0 1 2\]"):
+        accuracy(MLP(2, [1]), X[:3], [0, 1, 2])
+    with pytest.raises(ValueError, match="got 10 examples but 9 labels"):
+        accuracy(two_outputs, X, y[:-1])
+
+
+def test_scores_wants_rows_and_fit_wants_a_model_and_a_made_optimizer():
+    X, y = make_moons(n=10, noise=0.1, seed=0)
+    model = MLP(2, [2, 1], seed=0)
+    with pytest.raises(ValueError, match=r"X must be a 2-D array, one row per example, got shape "
+                                         r"\(2,\); for a single example x use \[x\]"):
+        scores(model, X[0])
+    with pytest.raises(TypeError, match="fit trains a model built from course.nn .* got list"):
+        fit(model.parameters(), X, y, lr=0.1)
+    with pytest.raises(TypeError, match=r"optimizer is the class SGD itself: create one first, "
+                                        r"e\.g\. optimizer=SGD\(model\.parameters\(\), lr=0\.1\)"):
+        fit(model, X, y, optimizer=SGD)
+    with pytest.raises(TypeError, match=r"y_train must be a list or 1-D array of numbers \(class "
+                                        r"labels\), got list \[Value\(data=1"):
+        fit(model, X, [Value(1.0)] * 10, lr=0.1)
+    with pytest.raises(TypeError, match="y must be a list or 1-D array of numbers"):
+        accuracy(model, X, [Value(1.0)] * 10)
+    with pytest.raises(ValueError, match=r"y_train must be 1-D, .* shape \(10, 1\); .*y\.ravel"):
+        fit(model, X, y.reshape(-1, 1), lr=0.1)
 
 
 def test_fit_with_the_wrong_number_of_inputs_says_so():
