@@ -12,18 +12,21 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from course.show import palette
+
 CORRECT = "correct"
 INCORRECT = "incorrect"
 NOT_ATTEMPTED = "not attempted"
 
-# Okabe-Ito colours, readable by colour-blind students; each verdict also has its own symbol.
+# (symbol, colour, background): the course's palette, readable by colour-blind students, and
+# each verdict also has its own symbol.
 STYLES = {
-    CORRECT: ("✓", "#009E73", "#E8F6F0"),
-    INCORRECT: ("✗", "#D55E00", "#FCEEE6"),
-    NOT_ATTEMPTED: ("○", "#0072B2", "#E7F1F9"),
+    CORRECT: ("✓", palette.GREEN, palette.PALE_GREEN),
+    INCORRECT: ("✗", palette.VERMILLION, palette.PALE_VERMILLION),
+    NOT_ATTEMPTED: ("○", palette.BLUE, palette.PALE_BLUE),
 }
-HINT_STYLE = ("?", "#8A6100", "#FDF5E1")
-SOLUTION_STYLE = ("✎", "#555555", "#F4F4F4")
+HINT_STYLE = ("?", palette.DARK_YELLOW, palette.PALE_YELLOW)
+SOLUTION_STYLE = ("✎", palette.GREY, palette.PALE_GREY)
 
 
 # ----------------------------------------------------------------------------------------------
