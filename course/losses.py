@@ -145,19 +145,47 @@ def binary_cross_entropy(logits: object, labels: object) -> Value:
 # ----------------------------------------------------------------------------------------------
 
 
+def _logits(logits: object, what: str) -> list[Value]:
+    values = [_as_value(z, what) for z in _as_list(logits, "logits", what)]
+    if not values:
+        raise ValueError(f"{what} needs at least one logit, got none")
+    return values
+
+
+def _shifted(values: list[Value]) -> list[Value]:
+    """z_i - max(z): the same probabilities, but exp() can no longer overflow.
+
+    The largest score is subtracted as a plain number, so it adds no gradient path.
+    """
+    largest = max(v.data for v in values)
+    return [v - largest for v in values]
+
+
 def softmax(logits: object) -> list[Value]:
     """Turn scores into probabilities: exp(z_i) / sum_j exp(z_j).
 
-    Subtracting the largest score first (as a plain number, so it adds no gradient path)
-    leaves the result unchanged but keeps exp() from overflowing.
+    Subtracting the largest score first leaves the result unchanged but keeps exp() from
+    overflowing, so logits of +-1000 give probabilities, never nan.
     """
-    values = [_as_value(z, "softmax") for z in _as_list(logits, "logits", "softmax")]
-    if not values:
-        raise ValueError("softmax needs at least one logit, got none")
-    largest = max(v.data for v in values)
-    exps = [(v - largest).exp() for v in values]
+    exps = [s.exp() for s in _shifted(_logits(logits, "softmax"))]
     total = _sum(exps)
     return [e / total for e in exps]
+
+
+def _log_softmax_values(values: list[Value]) -> list[Value]:
+    shifted = _shifted(values)
+    log_sum_exp = _sum([s.exp() for s in shifted]).log()
+    return [s - log_sum_exp for s in shifted]
+
+
+def log_softmax(logits: object) -> list[Value]:
+    """The logarithms of softmax(logits), computed without ever taking log(0).
+
+    log(exp(z_i) / sum_j exp(z_j)) = (z_i - m) - log(sum_j exp(z_j - m)) with m = max(z).
+    log(softmax(z)) would give -inf once a probability rounds to 0 (a logit 1000 below the
+    largest); this form gives the exact -1000.
+    """
+    return _log_softmax_values(_logits(logits, "log_softmax"))
 
 
 def _class_id(label: object, num_classes: int, position: int) -> int:
@@ -175,15 +203,12 @@ def _class_id(label: object, num_classes: int, position: int) -> int:
 
 
 def _cross_entropy_one(logits: object, label: object, position: int) -> Value:
-    """-log(softmax(logits)[label]) = log(sum_j exp(z_j)) - z_label, computed stably."""
+    """-log(softmax(logits)[label]), from log_softmax: stable for logits of any size."""
     values = [_as_value(z, "cross_entropy") for z in _as_list(logits, "logits", "cross_entropy")]
     if not values:
         raise ValueError("cross_entropy needs at least one logit per example, got none")
     label = _class_id(label, len(values), position)
-    largest = max(v.data for v in values)  # log-sum-exp trick, as in softmax
-    shifted = [v - largest for v in values]
-    log_sum_exp = _sum([s.exp() for s in shifted]).log()
-    return log_sum_exp - shifted[label]
+    return -_log_softmax_values(values)[label]
 
 
 def cross_entropy(logits: object, labels: object) -> Value:

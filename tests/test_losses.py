@@ -9,7 +9,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from course.engine import Value
-from course.losses import binary_cross_entropy, cross_entropy, hinge, l2, mse, softmax
+from course.losses import (
+    binary_cross_entropy,
+    cross_entropy,
+    hinge,
+    l2,
+    log_softmax,
+    mse,
+    softmax,
+)
 from course.nn import MLP
 
 SMALL = settings(max_examples=20, deadline=None)
@@ -202,6 +210,53 @@ def test_cross_entropy_checks_labels():
         cross_entropy([values([0.1, 0.2])], [0.5])
     with pytest.raises(TypeError, match="got float64 1.0 at position 0"):
         cross_entropy([values([0.1, 0.2])], np.array([1.0]))  # floats are never rounded
+
+
+@SMALL
+@given(logits=st.lists(floats, min_size=1, max_size=5))
+def test_log_softmax_is_the_log_of_softmax(logits):
+    expected = [math.log(p.data) for p in softmax(values(logits))]
+    assert [v.data for v in log_softmax(values(logits))] == pytest.approx(expected, abs=1e-12)
+
+
+@SMALL
+@given(logits=st.lists(floats, min_size=2, max_size=4))
+def test_log_softmax_gradients_match_finite_differences(logits):
+    zs = values(logits)
+    assert_grads_match(lambda: log_softmax(zs)[0] * 1.0 + log_softmax(zs)[-1] * -2.0, zs)
+
+
+def test_twenty_seven_classes_at_plus_and_minus_1000_stay_finite():
+    """Logits of +-1000 over 27 classes: no overflow, no nan, in values or gradients."""
+    logits = [1000.0 if i % 2 else -1000.0 for i in range(27)]  # 13 at +1000, 14 at -1000
+    probs = softmax(values(logits))
+    assert [p.data for p in probs] == pytest.approx([1 / 13 if i % 2 else 0.0 for i in range(27)])
+    logs = [v.data for v in log_softmax(values(logits))]
+    assert logs[1] == pytest.approx(-math.log(13))
+    assert logs[0] == pytest.approx(-2000 - math.log(13))  # log(softmax) would give -inf
+    for label, expected in [(1, math.log(13)), (0, 2000 + math.log(13))]:
+        zs = values(logits)
+        loss = cross_entropy(zs, label)
+        loss.backward()
+        assert loss.data == pytest.approx(expected)
+        grads = [z.grad for z in zs]
+        assert all(math.isfinite(g) for g in grads)
+        assert sum(grads) == pytest.approx(0.0, abs=1e-12)  # softmax minus one-hot sums to 0
+        assert grads[label] == pytest.approx((1 / 13 if label % 2 else 0.0) - 1.0)
+
+
+def test_cross_entropy_over_27_classes_matches_finite_differences():
+    zs = values([0.1 * ((7 * i) % 11) - 0.5 for i in range(27)])
+    assert_grads_match(lambda: cross_entropy(zs, 26), zs)
+
+
+def test_log_softmax_refuses_empty_and_non_numbers():
+    with pytest.raises(ValueError, match="log_softmax needs at least one logit, got none"):
+        log_softmax([])
+    with pytest.raises(TypeError, match="log_softmax takes one number"):
+        log_softmax(["a", 1.0])
+    with pytest.raises(ValueError, match="label 27 at position 0 is not a class id.*0\\.\\.26"):
+        cross_entropy(values([0.0] * 27), 27)
 
 
 # --- l2 -----------------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ def test_a_wheel_carries_every_module_and_imports_without_the_source_tree(tmp_pa
         shipped = sorted(n for n in archive.namelist() if n.startswith("course/"))
         archive.extractall(tmp_path / "unpacked")
     assert [n for n in shipped if n.endswith(".py")] == source
+    data = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "course").rglob("*")
+                  if p.is_file() and p.suffix not in (".py", ".pyc"))
+    assert [n for n in shipped if not n.endswith(".py")] == data  # the notebooks' data too
 
     modules = [p[:-3].replace("/", ".").removesuffix(".__init__") for p in source]
     script = (

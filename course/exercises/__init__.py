@@ -9,11 +9,15 @@ In a notebook::
     ex.q1.hint()       # the next hint; call it again for the next one
     ex.q1.solution()   # a solution
 
+    from course.exercises import progress
+    progress("03")     # which exercises of notebook 03 are correct, incorrect, not attempted
+    progress()         # the same for every notebook, read from the notebooks as saved
+
 ``print(ex.q1)`` says which variable or function the exercise asks for. The sets are the
-modules ``ex01`` ... ``ex10`` of this package. The machinery they share: ``checking.py`` (the
+modules ``ex01`` ... ``ex12`` of this package. The machinery they share: ``checking.py`` (the
 Exercise class and the helpers of the checks), ``running.py`` (the time limit on the student's
-code), ``verdicts.py`` (how a verdict looks) and ``networks.py`` (a student's network class
-compared with ``course.nn``).
+code), ``verdicts.py`` (how a verdict looks), ``networks.py`` (a student's network class
+compared with ``course.nn``) and ``progress.py`` (the verdicts saved in the notebooks).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from __future__ import annotations
 import importlib
 
 from course.exercises.checking import Exercise, Verdict
+from course.exercises.progress import progress
 
-__all__ = ["SETS", "Exercise", "Verdict", "all_exercises", "get"]
+__all__ = ["SETS", "Exercise", "Verdict", "all_exercises", "get", "progress"]
 
-SETS = ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09", "ex10")
+SETS = ("ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex07", "ex08", "ex09", "ex10", "ex11",
+        "ex12")
 
 
 def exercises_of(set_name: str) -> list[Exercise]:
