@@ -11,6 +11,7 @@ PY := $(shell bash scripts/setup.sh --print-python)
 PORT ?= 8888
 TOKEN ?=
 NB ?=
+EDITION ?= student
 
 LINT_DIRS := $(wildcard course tests bench scripts)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
@@ -29,8 +30,10 @@ setup: ## create .venv with the course and its locked packages, check graphviz
 lock: setup ## rewrite requirements-lock.txt from pyproject.toml's pins (then: make setup)
 	@bash scripts/lock.sh
 
-lab: setup ## start JupyterLab on notebooks/ (PORT=8888, TOKEN=random)
-	@PORT="$(PORT)" TOKEN="$(TOKEN)" "$(PY)" scripts/lab.py
+# The student edition is written (or brought up to date) first; a notebook the student changed
+# is never overwritten. EDITION=instructor opens notebooks/, answer cells collapsed until clicked.
+lab: setup ## start JupyterLab on student/notebooks/ (EDITION=instructor: notebooks/; PORT, TOKEN)
+	@PORT="$(PORT)" TOKEN="$(TOKEN)" EDITION="$(EDITION)" "$(PY)" scripts/lab.py
 
 # The unit tests and the notebooks (nbval) run in one pytest session, so that both workers stay
 # busy to the end; --dist loadscope keeps the cells of a notebook together, in one kernel. The
@@ -61,8 +64,9 @@ else
 	@set -e; for f in $(BENCHES); do echo "== $$f"; "$(PY)" "$$f"; done
 endif
 
-clean: ## remove .venv, caches and build outputs
+# student/ is the students' work (and Lab's checkpoints of it): clean never goes in there.
+clean: ## remove .venv, caches and build outputs (never student/)
 	rm -rf .venv build dist slides bench/results .pytest_cache .ruff_cache .hypothesis
 	rm -rf *.egg-info
-	find . -path ./.git -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) \
-		-prune -exec rm -rf {} +
+	find . \( -path ./.git -o -path ./student \) -prune -o -type d \
+		\( -name __pycache__ -o -name .ipynb_checkpoints \) -prune -exec rm -rf {} +

@@ -14,12 +14,17 @@ lines::
 
 In the student edition each such region becomes one line at the same indentation,
 ``raise NotImplementedError("Exercise 02.1: replace this line with your solution")``, and
-the exercise cells lose their outputs. So do the cells that check an answer (they call
-``.check(``): their stored verdicts belong to the instructor's answers. Every other cell is
+the exercise cells lose their outputs. They also get the cell tag ``raises-exception``, so that
+Run All in JupyterLab goes on past an exercise not answered yet (to its check, which then says
+*not attempted*) instead of stopping there. The cells whose stored outputs come from the
+instructor's answers lose their outputs too: those that check an answer (``.check(``), that
+show the progress (``progress(``) and that reveal a predicted value (``reveal(``), which would
+show "correct" everywhere and the answers before the student's guesses. Every other cell is
 copied unchanged. Run on the same notebooks, the script always writes the same bytes.
 
 A student edition that was changed after it was written (answers typed in, cells run) is not
 overwritten unless --force is given, so that running this again never loses a student's work.
+`make lab` runs this too (scripts/lab.py), before it opens the student edition.
 
 The exercises section of a notebook starts at the cell ``from course.exercises import exNN as
 ex`` and runs to the end. It must run on its own in a fresh kernel (it imports and builds
@@ -47,6 +52,10 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 EXERCISE_NAME = re.compile(r"#\s*Exercise (\d\d\.\d+)\b")
 CHECK_CALL = re.compile(r"\.check\(")
+# Calls whose stored outputs are the instructor's results: a verdict, the progress, a revealed
+# answer. The student edition keeps the cells and clears what they showed.
+INSTRUCTOR_RESULT_CALL = re.compile(r"\.check\(|\bprogress\(|\breveal\(")
+RUN_ALL_GOES_ON = "raises-exception"  # a cell tag JupyterLab's Run All (and nbval) honour
 EXERCISES_IMPORT = re.compile(r"^from course\.exercises import ex\d\d as ex\s*$", re.M)
 EDITION_KEY = "student_edition"  # notebook metadata: a fingerprint of the cells as written
 
@@ -72,6 +81,11 @@ def has_solution(cell: dict) -> bool:
 
 def is_check_cell(cell: dict) -> bool:
     return cell["cell_type"] == "code" and bool(CHECK_CALL.search(cell["source"]))
+
+
+def shows_instructor_results(cell: dict) -> bool:
+    """True for a code cell whose outputs come from the instructor's answers (see above)."""
+    return cell["cell_type"] == "code" and bool(INSTRUCTOR_RESULT_CALL.search(cell["source"]))
 
 
 def exercises_section_start(nb: nbformat.NotebookNode) -> int | None:
@@ -127,7 +141,10 @@ def student_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookN
         if has_solution(cell):
             cell["source"] = without_solutions(cell["source"], where)
             cleared(cell)
-        elif is_check_cell(cell):
+            tags = cell["metadata"].setdefault("tags", [])
+            if RUN_ALL_GOES_ON not in tags:
+                tags.append(RUN_ALL_GOES_ON)
+        elif shows_instructor_results(cell):
             cleared(cell)
         elif cell["cell_type"] == "code" and END in cell["source"]:
             raise SolutionMarkerError(f"{where}: {END!r} without {BEGIN!r}")
@@ -162,6 +179,14 @@ def render(source_path: Path) -> str:
     return nbformat.writes(student_notebook(nb, source_path.name)) + "\n"
 
 
+def recorded_fingerprint(text: str) -> str | None:
+    """The fingerprint a student edition was written with (None if it has none)."""
+    try:
+        return json.loads(text)["metadata"][EDITION_KEY]["cells_sha256"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def shown(path: Path) -> str:
     """A path as the user would type it: relative to the current folder when it is inside."""
     try:
@@ -173,8 +198,9 @@ def shown(path: Path) -> str:
 def write_edition(paths: list[Path], out_dir: Path, force: bool = False) -> list[str]:
     """Write the student edition of every notebook in ``paths`` into ``out_dir``.
 
-    Returns one line per notebook saying what happened; a copy changed since it was written
-    is kept (and reported) unless ``force``.
+    Returns one line per notebook saying what happened. A copy changed since it was written
+    is kept unless ``force``: reported as "kept" when the edition it was written from is
+    still the newest, as "KEPT" (something to look at) when notebooks/ has changed since.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     report = []
@@ -185,8 +211,12 @@ def write_edition(paths: list[Path], out_dir: Path, force: bool = False) -> list
             report.append(f"unchanged  {shown(target)}")
             continue
         if target.exists() and not force and changed_since_written(target):
-            report.append(f"KEPT       {shown(target)}: changed since it was written (your "
-                          f"answers?); --force overwrites it")
+            current = recorded_fingerprint(target.read_text(encoding="utf-8"))
+            if current is not None and current == recorded_fingerprint(text):
+                report.append(f"kept       {shown(target)}: it holds your work")
+            else:
+                report.append(f"KEPT       {shown(target)}: it holds your work, and a newer "
+                              f"version exists; --force (make student FORCE=1) overwrites it")
             continue
         target.write_text(text, encoding="utf-8")
         report.append(f"written    {shown(target)}")

@@ -269,16 +269,39 @@ def listening_addresses(port: int) -> set[str]:
     return addresses
 
 
+# The student's own notebook, already in the copy's student/notebooks/ when `make lab` starts.
+STUDENT_WORK = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "mine",
+                           "metadata": {}, "outputs": [], "source": "answer = 42  # my work"}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
 @pytest.fixture
 def lab(root, tmp_path):
-    """`make lab` on a free port with a known token, Jupyter's files in a temporary HOME."""
+    """`make lab` on a free port with a known token, Jupyter's files in a temporary HOME.
+
+    It runs in a copy of the project (Makefile, scripts/, notebooks/), so that the student
+    edition it writes goes to the copy's student/, never to the real one; its Python is the one
+    running the tests, and setup is skipped (`-o setup`: setup belongs to the real project).
+    """
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy2(root / "Makefile", project)
+    shutil.copytree(root / "scripts", project / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
+    if NOTEBOOKS_DIR.is_dir():
+        shutil.copytree(NOTEBOOKS_DIR, project / "notebooks",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        (project / "student/notebooks").mkdir(parents=True)
+        (project / "student/notebooks" / notebook_paths()[0].name).write_text(
+            json.dumps(STUDENT_WORK))
     port, token = free_port(), secrets.token_hex(16)
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
+    env.pop("EDITION", None)
     env.update(
         CI="true",  # no browser
         HOME=str(home),
@@ -291,8 +314,9 @@ def lab(root, tmp_path):
     log_path = tmp_path / "lab.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "lab", f"PORT={port}", f"TOKEN={token}"],
-            cwd=root,
+            ["make", "--no-print-directory", "-o", "setup", "lab", f"PORT={port}",
+             f"TOKEN={token}", f"PY={sys.executable}"],
+            cwd=project,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -311,7 +335,7 @@ def lab(root, tmp_path):
                 pass
             assert time.monotonic() < deadline, f"no answer in 60 s:\n{log_path.read_text()}"
             time.sleep(0.5)
-        yield base, token, port, log_path
+        yield base, token, port, log_path, project
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -321,25 +345,36 @@ def lab(root, tmp_path):
             process.wait()
 
 
-def test_make_lab_serves_the_notebooks_on_loopback_with_a_token(lab):
-    base, token, port, log_path = lab
+def test_make_lab_serves_the_student_edition_on_loopback_with_a_token(lab):
+    base, token, port, log_path, project = lab
 
-    status, _, body = get(f"{base}/api/contents/notebooks?token={token}")
+    # Lab opens on the student edition, written before it started, and nothing is served
+    # without the token.
+    status, headers, _ = get(f"{base}/?token={token}", follow_redirects=False)
+    assert status in (301, 302, 303, 307)
+    assert urllib.parse.urlsplit(headers["Location"]).path == "/lab/tree/student/notebooks"
+    assert get(f"{base}/lab/tree/student/notebooks?token={token}")[0] == 200
+    assert get(f"{base}/api/contents")[0] == 403
+    status, _, body = get(f"{base}/api/contents/student/notebooks?token={token}")
     if NOTEBOOKS_DIR.is_dir():
         assert status == 200
         served = {
             item["name"] for item in json.loads(body)["content"] if item["type"] == "notebook"
         }
         assert served == {p.name for p in notebook_paths()}
+        # ... except the notebook the student had changed: kept as it was.
+        mine = project / "student/notebooks" / notebook_paths()[0].name
+        assert json.loads(mine.read_text()) == STUDENT_WORK
+        assert "lab: student edition in student/notebooks/" in log_path.read_text()
+
+        # The instructor notebooks are one folder up; their answers collapsed until clicked.
+        path = f"notebooks/{notebook_paths()[0].name}"
+        cells = json.loads(get(f"{base}/api/contents/{path}?token={token}")[2])["content"]["cells"]
+        answers = [c for c in cells if c["cell_type"] == "code" and "### BEGIN SOLUTION" in
+                   c["source"]]
+        assert all(c["metadata"]["jupyter"]["source_hidden"] is True for c in answers)
     else:
         assert status == 404  # no notebooks/ folder yet
-
-    # Lab opens on the notebooks folder, and nothing is served without the token.
-    status, headers, _ = get(f"{base}/?token={token}", follow_redirects=False)
-    assert status in (301, 302, 303, 307)
-    assert urllib.parse.urlsplit(headers["Location"]).path == "/lab/tree/notebooks"
-    assert get(f"{base}/lab/tree/notebooks?token={token}")[0] == 200
-    assert get(f"{base}/api/contents")[0] == 403
 
     # No "news" toast over the notebooks (scripts/lab-overrides.json, installed by setup).
     plugin = "@jupyterlab/apputils-extension:notification"

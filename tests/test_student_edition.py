@@ -1,8 +1,9 @@
 """The student edition written by scripts/make_student.py (`make student`).
 
 It is written fresh into a temporary folder. Every solution region must be replaced by its
-placeholder, with no solution text left anywhere; every other cell must be copied unchanged;
-writing it again must change nothing.
+placeholder, with no solution text left anywhere; the cells that showed the instructor's
+results (a check's verdict, the progress, a revealed prediction) must lose their outputs; every
+other cell must be copied unchanged; writing it again must change nothing.
 
 And it must run. Every cell before the exercises section is the instructor's cell, unchanged
 (checked here), and nbval runs the instructor notebooks, so only the exercises section is run
@@ -83,6 +84,10 @@ def test_solutions_become_placeholders_and_lose_their_outputs(notebook, edition)
         assert {found_id for _, found_id in placeholders} == {exercise_id}
         assert "SOLUTION" not in student.source
         assert student.outputs == [] and student.execution_count is None
+        # tagged so that Run All in JupyterLab goes on to the check below it
+        tags = student.metadata.pop("tags")
+        assert tags == [*teacher.metadata.get("tags", []), make_student.RUN_ALL_GOES_ON]
+        assert student.metadata == {k: v for k, v in teacher.metadata.items() if k != "tags"}
         # the code around the region is kept, line for line
         kept = [line for line in teacher.source.split("\n") if line in student.source.split("\n")]
         assert kept == [line for line in student.source.split("\n")
@@ -93,7 +98,7 @@ def test_every_other_cell_is_copied_unchanged(notebook, edition):
     for teacher, student in pairs(notebook, edition):
         if make_student.has_solution(teacher):
             continue
-        if make_student.is_check_cell(teacher):  # its verdict was the instructor's answer's
+        if make_student.shows_instructor_results(teacher):  # a verdict, progress, a reveal
             assert student.outputs == [] and student.execution_count is None
             assert student.source == teacher.source and student.metadata == teacher.metadata
             continue
@@ -156,18 +161,60 @@ ANSWER_CELL = "# Exercise 99.1: the answer\ndef f(x):\n    ### BEGIN SOLUTION\n 
               "    ### END SOLUTION"
 
 
+def answer_in(written: Path) -> bytes:
+    """Type an answer into the tiny notebook's student edition, as a student would; its bytes."""
+    nb = read(written)
+    nb.cells[0].source = nb.cells[0].source.replace("raise", "return 3 * x  #")
+    nbformat.write(nb, written)
+    return written.read_bytes()
+
+
 def test_a_students_work_is_not_overwritten(tmp_path):
     source, out = tiny_notebook(tmp_path, ANSWER_CELL), tmp_path / "student"
     assert make_student.write_edition([source], out)[0].startswith("written")
     written = out / source.name
-    nb = read(written)
-    nb.cells[0].source = nb.cells[0].source.replace("raise", "return 3 * x  #")  # an answer
-    nbformat.write(nb, written)
-    changed = written.read_bytes()
-    assert make_student.write_edition([source], out)[0].startswith("KEPT")
+    changed = answer_in(written)
+    assert make_student.write_edition([source], out) == [
+        f"kept       {written}: it holds your work"]
     assert written.read_bytes() == changed
+    assert make_student.main([str(source), "--out", str(out)]) == 0  # nothing to act on
     assert make_student.write_edition([source], out, force=True)[0].startswith("written")
     assert "return 3 * x" not in written.read_text()
+
+
+def test_a_newer_version_does_not_replace_a_students_work_but_is_reported(tmp_path, capsys):
+    source, out = tiny_notebook(tmp_path, ANSWER_CELL), tmp_path / "student"
+    make_student.write_edition([source], out)
+    changed = answer_in(out / source.name)
+    tiny_notebook(tmp_path, ANSWER_CELL.replace("the answer", "the new answer"))
+    assert make_student.main([str(source), "--out", str(out)]) == 1  # make student fails
+    printed = capsys.readouterr().out
+    assert printed.startswith("KEPT") and "make student FORCE=1" in printed, printed
+    assert (out / source.name).read_bytes() == changed
+    report = make_student.write_edition([source], out)
+    assert report[0].startswith("KEPT") and "a newer version exists" in report[0], report
+    assert (out / source.name).read_bytes() == changed
+
+
+def test_unreadable_or_foreign_notebooks_are_kept(tmp_path):
+    source, out = tiny_notebook(tmp_path, ANSWER_CELL), tmp_path / "student"
+    out.mkdir()
+    for text in ('{"cells": [', '{"cells": [], "metadata": {}, "nbformat": 4}'):  # half-saved;
+        (out / source.name).write_text(text)  # one make_student did not write
+        assert make_student.write_edition([source], out)[0].startswith("KEPT")
+        assert (out / source.name).read_text() == text
+
+
+def test_progress_and_reveal_cells_lose_the_instructors_outputs(tmp_path):
+    shown = nbformat.v4.new_output("display_data", data={"text/plain": "✓ 99.1  correct"})
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('progress("99")', outputs=[shown], execution_count=1),
+        nbformat.v4.new_code_cell("reveal(guess, a.grad)", outputs=[shown], execution_count=2),
+        nbformat.v4.new_code_cell("print(progress_bar)", outputs=[shown], execution_count=3),
+    ])
+    student = make_student.student_notebook(nb, "99_tiny.ipynb")
+    assert [(c.outputs, c.execution_count) for c in student.cells[:2]] == [([], None)] * 2
+    assert student.cells[2] == nb.cells[2]  # not a call of progress(): copied as it is
 
 
 def test_an_updated_notebook_replaces_an_untouched_edition(tmp_path):
