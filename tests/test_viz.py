@@ -646,3 +646,98 @@ def test_the_old_import_paths_still_work():
     assert from_graph is backward_steps
     assert single_weight_descent is course.single_weight.single_weight_descent
     assert classify_descent is course.single_weight.classify_descent
+
+
+# ----------------------------------------------------------------------------------------------
+# Pictures built as SVG text (the widgets' live pictures) and the network diagram's data
+# ----------------------------------------------------------------------------------------------
+
+from course.nn import MLP  # noqa: E402
+from course.show.descent_svg import descent_svg  # noqa: E402
+from course.show.neuron_maps import (  # noqa: E402
+    MAX_EDGE_WIDTH,
+    MIN_EDGE_WIDTH,
+    colour_image,
+    describe_neuron,
+    edge_styles,
+    grid_points,
+    neuron_grids,
+)
+from course.show.numpy_network import network_as_arrays  # noqa: E402
+from course.show.palette import BLUE, ORANGE  # noqa: E402
+from course.show.svg import Frame, nice_ticks  # noqa: E402
+
+
+def rgb(colour: str) -> list[int]:
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    (0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+    (0, 0.628, [0, 0.2, 0.4, 0.6]),
+    (-2.3, 7.1, [-2, 0, 2, 4, 6]),
+    (0, 50, [0, 10, 20, 30, 40, 50]),
+])
+def test_nice_ticks_are_round_numbers_inside_the_range(low, high, expected):
+    assert nice_ticks(low, high, 5) == pytest.approx(expected)
+
+
+def test_a_frame_maps_its_corners_to_its_rectangle():
+    frame = Frame(left=10, top=20, width=100, height=50, x_low=-1, x_high=1, y_low=0, y_high=5)
+    assert frame.x([-1, 0, 1]).tolist() == [10, 60, 110]
+    assert frame.y([0, 5, 2.5]).tolist() == [70, 20, 45]  # larger numbers higher up
+    assert "points='10.0,70.0 110.0,20.0'" in frame.polyline([-1, 0, 1], [0, np.nan, 5], BLUE)
+
+
+def test_the_descent_picture_draws_one_point_per_step_and_marks_divergence():
+    weights = single_weight_descent(0.05, 20)
+    picture = descent_svg(weights, 0.05)
+    assert picture.startswith("<svg") and "Loss at each step (lr = 0.05)" in picture
+    # 21 weights: 21 points on the loss curve and 21 on the parabola, 20 arrows between them
+    assert picture.count("r='2.4'") == 21 and picture.count("r='3'") == 21
+    assert picture.count("marker-end=") == 20
+    assert "end: w = 3" in picture
+    blown_up = descent_svg(single_weight_descent(1.0, 50, x=100.0), 1.0, x=100.0)
+    assert "off the scale" in blown_up and "diverged: off the scale from step" in blown_up
+
+
+def test_neuron_grids_are_the_engines_neuron_outputs():
+    model = MLP(2, [3, 2, 1], activation="tanh", output_activation="linear", seed=1)
+    points = grid_points(np.array([-1.0, -2.0]), np.array([1.0, 2.0]), 4)
+    grids = neuron_grids(network_as_arrays(model), points, 4)
+    assert [g.shape for g in grids] == [(2, 4, 4), (3, 4, 4), (2, 4, 4), (1, 4, 4)]
+    assert grids[0][0][0].tolist() == pytest.approx([-1, -1 / 3, 1 / 3, 1])  # x1 along the top
+    assert grids[0][1][:, 0].tolist() == pytest.approx([2, 2 / 3, -2 / 3, -2])  # x2 goes down
+    for row, col in [(0, 0), (1, 2), (3, 3)]:
+        a = [Value(v) for v in points[row * 4 + col]]
+        for number, layer in enumerate(model.layers, start=1):
+            a = [neuron(a) for neuron in layer.neurons]
+            for k, value in enumerate(a):
+                assert grids[number][k, row, col] == pytest.approx(value.data, abs=1e-12)
+
+
+def test_edges_are_coloured_by_sign_and_as_wide_as_the_weight():
+    layers = [(np.array([[2.0, -1.0], [0.0, 0.5]]), np.zeros(2), "tanh"),
+              (np.array([[-4.0, 1.0]]), np.zeros(1), "linear")]
+    edges = edge_styles(layers)
+    assert len(edges) == 6
+    by_place = {(e.layer, e.source, e.target): e for e in edges}
+    assert by_place[(2, 0, 0)].width == MAX_EDGE_WIDTH and by_place[(2, 0, 0)].colour == BLUE
+    assert by_place[(1, 0, 1)].width == MIN_EDGE_WIDTH and by_place[(1, 0, 1)].colour == ORANGE
+    assert by_place[(1, 0, 0)].width == pytest.approx(MIN_EDGE_WIDTH + 0.5 * (MAX_EDGE_WIDTH
+                                                                               - MIN_EDGE_WIDTH))
+    assert by_place[(1, 1, 0)].colour == BLUE and by_place[(1, 1, 0)].weight == -1.0
+    text = describe_neuron(layers, 1, 0)
+    assert text == "layer 1, neuron 1 (tanh): bias 0, weights [2, -1]"
+    assert describe_neuron(layers, 2, 0).startswith("output (linear): bias 0, weights [-4, 1]")
+
+
+def test_colour_image_orange_positive_blue_negative_white_zero():
+    picture = colour_image(np.array([[2.0, -2.0, 0.0, 1.0, np.nan]]), scale=2.0)
+    assert picture.dtype == np.uint8 and picture.shape == (1, 5, 3)
+    assert picture[0, 0].tolist() == rgb(ORANGE)
+    assert picture[0, 1].tolist() == rgb(BLUE)
+    assert picture[0, 2].tolist() == [255, 255, 255]
+    halfway = (np.array([255] * 3) + np.array(rgb(ORANGE))) / 2
+    assert picture[0, 3].tolist() == np.round(halfway).astype(int).tolist()
+    assert picture[0, 4].tolist() == [160, 160, 160]  # nan: grey

@@ -38,7 +38,6 @@ from course.show.widgets import (  # noqa: E402
     describe_backward_step,
     describe_descent,
     lr_explorer,
-    new_figure,
     single_weight_descent,
     training_lr_explorer,
 )
@@ -104,7 +103,7 @@ def test_lr_explorer_redraws_and_names_the_regime():
         assert f"lr = {lr:.3g}: {regime}" in explorer.regime_text.value
     assert explorer.renders == renders + 2
     assert explorer.image.value != first_image
-    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    assert bytes(explorer.image.value).startswith(b"<svg")
     explorer.steps_slider.value = 50
     assert len(explorer.weights) == 51
     assert explorer.message.text == ""
@@ -142,7 +141,7 @@ def test_training_lr_explorer_shows_divergence_as_a_message():
     assert explorer.history.diverged
     assert "diverged" in explorer.summary.value
     assert explorer.message.text == ""
-    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    assert bytes(explorer.image.value).startswith(b"<svg")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -278,19 +277,7 @@ def test_step_trains_an_epoch_and_redraws():
 
 
 @pytest.fixture
-def quick_pictures(monkeypatch):
-    """A tiny blank picture instead of the real one: the test above checks the real drawing;
-    in the tests below it would only cost time (it is the slowest part of the playground)."""
-
-    def blank_figure(run, fig=None, resolution=40):
-        run.measure()
-        return new_figure(0.3, 0.3)
-
-    monkeypatch.setattr(PlaygroundRun, "figure", blank_figure)
-
-
-@pytest.fixture
-def playground(quick_pictures):
+def playground():
     pg = Playground(PlaygroundSettings(layers=(4,)), redraw_seconds=0.05)
     yield pg
     pg.pause()
@@ -380,13 +367,13 @@ def test_setup_box_round_trip(playground):
     assert playground.settings.lr == 0.3
 
 
-def test_from_state_with_a_bad_string_shows_the_default_and_says_why(quick_pictures):
+def test_from_state_with_a_bad_string_shows_the_default_and_says_why():
     pg = Playground.from_state("dataset=mnist")
     assert pg.settings == PlaygroundSettings()
     assert "Could not read that setup" in pg.message.text and "mnist" in pg.message.text
 
 
-def test_divergence_pauses_play_with_a_message(quick_pictures):
+def test_divergence_pauses_play_with_a_message():
     pg = Playground(PlaygroundSettings(activation="linear", lr=10.0, layers=(2,)))
     pg.play_button.click()
     deadline = time.monotonic() + 10
@@ -462,7 +449,7 @@ def test_the_lr_explorer_draws_a_run_that_overflows():
     explorer = LearningRateExplorer(lr=1.0, steps=50, x=100.0, y=6.0)
     assert explorer.message.text == ""
     assert explorer.regime == DIVERGES
-    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    assert bytes(explorer.image.value).startswith(b"<svg")
 
 
 def test_every_callback_of_the_explorers_shows_errors_in_place(monkeypatch):
@@ -482,7 +469,7 @@ def test_every_callback_of_the_explorers_shows_errors_in_place(monkeypatch):
 
 @pytest.mark.parametrize("button", ["reset_button", "step_button", "load_button",
                                     "add_layer_button", "remove_layer_button"])
-def test_every_playground_button_shows_errors_in_place(quick_pictures, monkeypatch, button):
+def test_every_playground_button_shows_errors_in_place(monkeypatch, button):
     pg = Playground(PlaygroundSettings(layers=(4,)))
 
     def broken(*args, **kwargs):
@@ -495,7 +482,7 @@ def test_every_playground_button_shows_errors_in_place(quick_pictures, monkeypat
     assert pg.message.text == "RuntimeError: something broke"
 
 
-def test_play_shows_an_error_of_its_background_thread_in_place(quick_pictures, monkeypatch):
+def test_play_shows_an_error_of_its_background_thread_in_place(monkeypatch):
     pg = Playground(PlaygroundSettings(layers=(4,)))
 
     def broken(*args, **kwargs):
@@ -536,3 +523,121 @@ def test_a_setup_string_where_settings_belong_names_the_way_in():
             make("dataset=xor")
         with pytest.raises(TypeError, match="settings must be PlaygroundSettings"):
             make({"dataset": "xor"})
+
+
+# ----------------------------------------------------------------------------------------------
+# 7. Drawing only the newest value, and the playground's network diagram
+# ----------------------------------------------------------------------------------------------
+
+
+def test_latest_only_draws_the_newest_value_and_drops_those_in_between():
+    from course.show.widget_parts import LatestOnly
+
+    drawn = []
+
+    def slow_draw(value):
+        drawn.append(value)
+        time.sleep(0.2)  # a slow picture: the requests below arrive while it is drawn
+
+    drawing = LatestOnly(slow_draw, background=True)
+    drawing.request(1)
+    deadline = time.monotonic() + 5
+    while not drawn and time.monotonic() < deadline:  # the drawing of 1 has started
+        time.sleep(0.005)
+    for value in range(2, 6):
+        drawing.request(value)
+    drawing.wait()
+    assert drawn == [1, 5]
+    direct = LatestOnly(drawn.append, background=False)  # outside a kernel: at once
+    direct.request(7)
+    assert drawn[-1] == 7
+
+
+def test_the_diagram_shows_every_neuron_and_weight_and_updates_while_training():
+    pg = Playground(PlaygroundSettings(layers=(3, 2)))
+    diagram = pg.diagram.value
+    assert diagram.count("class='course-neuron course-item'") == 2 + 3 + 2 + 1
+    assert diagram.count("class='course-edge course-item'") == 2 * 3 + 3 * 2 + 2 * 1
+    first_weight = pg.run.model.layers[0].neurons[0].w[1].data
+    assert f"weight {first_weight:.3g}: from input x2 to layer 1, neuron 1" in diagram
+    assert "layer 2, neuron 2 (tanh): bias" in diagram
+    assert diagram.count("data:image/png;base64,") == 8  # one map per neuron
+    # The readout under the diagram: name and bias on one line, then the weights
+    neuron = pg.run.model.layers[1].neurons[0]
+    weights = ", ".join(f"{w.data:.3g}" for w in neuron.w)
+    assert f">layer 2, neuron 1 (tanh): bias {neuron.b.data:.3g}</text>" in diagram
+    assert f">weights {weights}</text>" in diagram
+    assert diagram.count("class='course-readout'") == 8 + 2 * 3 + 3 * 2 + 2
+    pg.step_button.click()
+    assert pg.diagram.value != diagram  # the weights changed, so did the maps and lines
+    assert pg.image.value.count("<svg") == 2  # the boundary and the loss curves
+
+
+def test_neuron_buttons_under_the_diagram_add_and_remove_neurons():
+    pg = Playground(PlaygroundSettings(layers=(1, 16)))
+    groups = pg.neuron_buttons.children[1:]  # after a spacer: one group per hidden layer
+    assert len(groups) == 2
+    fewer, more = groups[0].children
+    assert fewer.disabled and not more.disabled  # one neuron is the least
+    more.click()
+    assert pg.settings.layers == (2, 16) and pg.message.text == ""
+    assert pg.diagram.value.count("class='course-neuron course-item'") == 2 + 2 + 16 + 1
+    fewer_now, _ = pg.neuron_buttons.children[1].children
+    assert not fewer_now.disabled
+    fewer_now.click()
+    assert pg.settings.layers == (1, 16)
+    assert pg.neuron_buttons.children[2].children[1].disabled  # 16 is the most
+
+
+def test_the_playground_redraws_ten_times_a_second_while_playing():
+    pg = Playground(PlaygroundSettings(dataset="moons", layers=(8, 8), batch_size=10, lr=0.1))
+    renders = pg.renders
+    pg.play_button.click()
+    time.sleep(2.0)
+    started = time.monotonic()
+    pg.pause_button.click()
+    assert time.monotonic() - started < 0.5  # Pause answers (0.1 s aimed for; CI is busy)
+    assert pg.renders - renders >= 12  # about 20 in 2 s; at least 6 a second under load
+
+
+def test_latest_only_does_idle_work_between_requests_until_it_is_done():
+    from course.show.widget_parts import LatestOnly
+
+    drawn, pieces = [], []
+
+    def idle():
+        pieces.append(len(drawn))
+        return len(pieces) < 3  # three pieces of work, then nothing left
+
+    drawing = LatestOnly(drawn.append, background=True, idle=idle)
+    drawing.request("a")
+    drawing.wait()
+    assert drawn == ["a"] and pieces == [1, 1, 1]
+
+
+def test_the_training_explorer_trains_the_next_slider_values_while_it_rests(monkeypatch):
+    explorer = training_lr_explorer(lr=0.05, steps=20)
+    while explorer._train_neighbours():
+        pass
+    lr_step = explorer.lr_slider.step
+    neighbour = 10 ** (np.log10(0.05) + lr_step)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again instead of using the run trained while resting")
+
+    monkeypatch.setattr("course.show.widgets.fit", no_training)
+    explorer.lr_slider.value = neighbour  # the slider's next value up: ready at once
+    assert explorer.message.text == ""
+    assert f"lr = {neighbour:.3g}" in explorer.summary.value
+    explorer.lr_slider.value = 0.05  # and the one it started from
+    assert explorer.message.text == ""
+
+
+def test_a_wide_neuron_reads_out_its_weights_six_a_line():
+    from course.show.playground_svg import _neuron_lines
+
+    layers = network_as_arrays(MLP(2, [16, 3, 1], seed=0))
+    lines = _neuron_lines(layers, 2, 0)  # layer 2, neuron 1: 16 weights
+    assert lines[0].startswith("layer 2, neuron 1 (tanh): bias ")
+    assert [len(line.split(", ")) for line in lines[1:]] == [6, 6, 4]
+    assert lines[1].startswith("weights ")

@@ -7,7 +7,9 @@
   single-weight parabola (``plots.py``), and a classifier's decision boundary
   (``boundary.py``).
 * Widgets (``course.show.widgets``) and the playground (``course.show.playground``) are
-  imported from their own modules: they need ipywidgets.
+  imported from their own modules: they need ipywidgets. Their live pictures are SVG built
+  as text, fast enough to follow a slider (``svg.py``, ``descent_svg.py``,
+  ``playground_svg.py``, and ``neuron_maps.py`` for the network diagram's data).
 
 The colours of every picture are in ``palette.py``; figure plumbing in ``figures.py``.
 

@@ -114,12 +114,18 @@ def _shade_predictions(
                        linewidths=1)
 
 
-def _grid_around(points: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """A resolution x resolution grid covering the points with a margin of 10 % on each side."""
+def area_around(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lowest, highest) corner of the area the pictures show: the points and 10 % more."""
     low, high = points.min(axis=0), points.max(axis=0)
     margin = 0.1 * np.maximum(high - low, 1e-9) + 1e-3
-    x = np.linspace(low[0] - margin[0], high[0] + margin[0], resolution)
-    y = np.linspace(low[1] - margin[1], high[1] + margin[1], resolution)
+    return low - margin, high + margin
+
+
+def _grid_around(points: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """A resolution x resolution grid covering the points with a margin of 10 % on each side."""
+    low, high = area_around(points)
+    x = np.linspace(low[0], high[0], resolution)
+    y = np.linspace(low[1], high[1], resolution)
     return np.meshgrid(x, y)
 
 

@@ -38,11 +38,22 @@ def network_as_arrays(model: MLP) -> list[tuple[np.ndarray, np.ndarray, str]]:
     return layers
 
 
-def numpy_scores(layers: list[tuple[np.ndarray, np.ndarray, str]], X: np.ndarray) -> np.ndarray:
-    """The network's output for every row of X at once: the same numbers as the scalar
-    engine gives one point at a time, computed as matrix products."""
+def numpy_layer_outputs(layers: list[tuple[np.ndarray, np.ndarray, str]],
+                        X: np.ndarray) -> list[np.ndarray]:
+    """Every layer's output for every row of X: one (m, neurons in the layer) array per layer.
+
+    The network diagram shades each neuron by its own column of these.
+    """
     a = np.asarray(X, dtype=float)
+    outputs = []
     with np.errstate(all="ignore"):  # a diverged network gives inf/nan: draw it, don't warn
         for weights, biases, activation in layers:
             a = NUMPY_ACTIVATIONS[activation](a @ weights.T + biases)
-    return a[:, 0]
+            outputs.append(a)
+    return outputs
+
+
+def numpy_scores(layers: list[tuple[np.ndarray, np.ndarray, str]], X: np.ndarray) -> np.ndarray:
+    """The network's output for every row of X at once: the same numbers as the scalar
+    engine gives one point at a time, computed as matrix products."""
+    return numpy_layer_outputs(layers, X)[-1][:, 0]

@@ -12,7 +12,9 @@ Four files, from plain data to widgets:
 * ``numpy_network.py``: the network's output on a whole grid at once, for the picture only.
 * ``playground_run.py``: :class:`PlaygroundRun`, the data, the network and the training so
   far, with no widgets. Notebooks and tests use it directly.
-* this file: :class:`Playground`, the controls, the picture and the Play loop. Play trains in
+* ``neuron_maps.py`` and ``playground_svg.py``: the live pictures (boundary, loss curves, and
+  the network diagram with every neuron's output over the plane), as SVG built from NumPy.
+* this file: :class:`Playground`, the controls, the pictures and the Play loop. Play trains in
   a background thread, so the notebook stays responsive and Pause is answered at once.
 
 Everything the others define is importable from here too.
@@ -27,7 +29,6 @@ import time
 import ipywidgets as widgets
 
 from course.nn import ACTIVATIONS
-from course.show.figures import figure_png, new_figure
 from course.show.numpy_network import NUMPY_ACTIVATIONS, network_as_arrays, numpy_scores
 from course.show.palette import INFO_COLOUR
 from course.show.playground_run import FIGURE_SIZE, LIVE_SETTINGS, PlaygroundRun
@@ -43,6 +44,14 @@ from course.show.playground_settings import (
     checked_settings,
     number_from_text,
 )
+from course.show.playground_svg import (
+    COLUMN_PITCH,
+    LEGEND,
+    NEURON_SIZE,
+    boundary_svg,
+    diagram_svg,
+    loss_svg,
+)
 from course.show.widget_parts import MessageLine, shows_errors
 
 __all__ = [
@@ -53,8 +62,8 @@ __all__ = [
 LR_CHOICES = ["0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
 RATE_CHOICES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]
 DEFAULT_NEURONS = 4  # the size of a newly added layer
-REDRAW_SECONDS = 0.25  # while playing, redraw at most this often: drawing is the slow part
-MEASURE_SECONDS = 0.1  # and add a point to the loss curves at most this often
+REDRAW_SECONDS = 0.08  # while playing, redraw this often: above ten pictures a second
+EPOCH_ALLOWANCE = 0.02  # redraw this much early: the epoch under way ends after the due time
 MAX_EPOCHS = 5000  # Play pauses by itself here, so a forgotten tab does not train forever
 
 _WIDE = {"description_width": "110px"}
@@ -179,13 +188,15 @@ class Playground(widgets.VBox):
 
     @shows_errors
     def refresh(self) -> None:
-        """Measure the losses and redraw the picture and the numbers."""
+        """Measure the losses and redraw the pictures and the numbers."""
         with self._lock:
             run = self.run
             train_loss, test_loss = run.measure()
-            # A coarse 40 x 40 grid: the shading is redrawn several times a second.
-            png = figure_png(run.figure(new_figure(*FIGURE_SIZE), resolution=40))
-        self.image.value = png
+            layers = network_as_arrays(run.model)  # a snapshot: training may go on meanwhile
+        pictures = boundary_svg(run, layers) + loss_svg(run, LOSS_NAMES[run.settings.loss])
+        diagram = diagram_svg(run, layers)
+        self.image.value = f"<div style='display:flex;flex-wrap:wrap;gap:8px'>{pictures}</div>"
+        self.diagram.value = diagram
         self.epoch_label.value = (
             f"<span style='font-size:1.3em'>Epoch <b>{run.epoch}</b></span> "
             f"&nbsp;({run.steps} steps)"
@@ -198,28 +209,26 @@ class Playground(widgets.VBox):
     # --- the Play loop (runs in a background thread) ------------------------------------------
 
     def _play_loop(self) -> None:
-        last_draw = last_measure = time.monotonic()
+        last_draw = time.monotonic()  # each redraw also measures: a point on the loss curves
         pause_between_draws = self.redraw_seconds
         try:
             while not self._stop.is_set():
                 with self._lock:
                     trained = self.run.train_epoch()
                     epoch = self.run.epoch
-                    if trained and time.monotonic() - last_measure >= MEASURE_SECONDS:
-                        self.run.measure()  # a point on the loss curves
-                        last_measure = time.monotonic()
                 if not trained:
                     self.message.show(self.run.diverged_message, error=True)
                     break
                 if epoch >= self._play_until:
                     self.message.show(f"Paused by itself at epoch {epoch}. Press Play to go on.")
                     break
-                if time.monotonic() - last_draw >= pause_between_draws:
+                if time.monotonic() - last_draw >= pause_between_draws - EPOCH_ALLOWANCE:
                     started = time.monotonic()
                     self.refresh()
-                    last_draw = time.monotonic()
-                    # Drawing is slow: spend at least twice as long training as drawing.
-                    pause_between_draws = max(self.redraw_seconds, 2 * (last_draw - started))
+                    # Spend at least twice as long training as drawing (a slow machine).
+                    pause_between_draws = max(self.redraw_seconds,
+                                              2 * (time.monotonic() - started))
+                    last_draw = started
         except Exception as error:  # noqa: BLE001 -- a thread's traceback would go unseen
             self.message.show_error(error)
         finally:
@@ -269,7 +278,11 @@ class Playground(widgets.VBox):
         self.layers_label = widgets.HTML()
         self.neuron_inputs: list[widgets.IntText] = []
         self.layers_box = widgets.HBox()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = widgets.HTML()  # the boundary and the loss curves (SVG)
+        self.diagram = widgets.HTML()  # the network, every neuron as a map (SVG)
+        self.neuron_buttons = widgets.HBox()  # + and − above each hidden layer of the diagram
+        self.legend = widgets.HTML(f"<div style='max-width:560px;font-size:12px;"
+                                   f"line-height:1.35;color:{INFO_COLOUR}'>{LEGEND}</div>")
         self.setup_text = widgets.Text(description="setup", style={"description_width": "50px"},
                                        layout=widgets.Layout(width="calc(100% - 120px)"))
         self.load_button = widgets.Button(description="Load setup", layout=_row("110px"),
@@ -309,7 +322,13 @@ class Playground(widgets.VBox):
         controls = widgets.HBox([data, training, network],
                                 layout=widgets.Layout(flex_flow="row wrap"))
         setup = widgets.HBox([self.setup_text, self.load_button])
-        return [toolbar, controls, self.loss_label, self.image, self.message, setup]
+        self.image.add_class("course-pictures")
+        self.diagram.add_class("course-network")
+        network_view = widgets.VBox([self.neuron_buttons, self.diagram, self.legend],
+                                    layout=widgets.Layout(margin="0 12px 0 0"))
+        pictures = widgets.HBox([network_view, self.image],
+                                layout=widgets.Layout(flex_flow="row wrap"))
+        return [toolbar, controls, self.loss_label, pictures, self.message, setup]
 
     def _show_buttons(self, playing: bool) -> None:
         self.play_button.disabled = playing
@@ -347,6 +366,7 @@ class Playground(widgets.VBox):
             box.observe(self._on_control_change, names="value")
             self.neuron_inputs.append(box)
         self.layers_box.children = self.neuron_inputs
+        self._show_neuron_buttons(layers)
         count = len(layers)
         self.layers_label.value = ("no hidden layer: a linear model" if count == 0
                                    else f"{count} hidden layer{'s' if count > 1 else ''}")
@@ -380,6 +400,32 @@ class Playground(widgets.VBox):
                               f"good settings.", error=True)
             return
         self._apply(settings)
+
+    def _show_neuron_buttons(self, layers: tuple[int, ...]) -> None:
+        """A + and a − button above each hidden layer's column of the diagram."""
+        groups: list[widgets.Widget] = [widgets.Box(layout=widgets.Layout(
+            width=f"{20 + COLUMN_PITCH + NEURON_SIZE // 2 - COLUMN_PITCH // 2}px"))]
+        for i, width in enumerate(layers):
+            more = widgets.Button(description="+", tooltip=f"one more neuron in layer {i + 1}",
+                                  disabled=width >= MAX_NEURONS,
+                                  layout=widgets.Layout(width="32px", padding="0"))
+            fewer = widgets.Button(description="−", tooltip=f"one neuron less in layer {i + 1}",
+                                   disabled=width <= 1,
+                                   layout=widgets.Layout(width="32px", padding="0"))
+            more.on_click(lambda _, i=i: self._change_neurons(i, +1))
+            fewer.on_click(lambda _, i=i: self._change_neurons(i, -1))
+            more.add_class("course-more-neurons")
+            fewer.add_class("course-fewer-neurons")
+            groups.append(widgets.HBox([fewer, more], layout=widgets.Layout(
+                width=f"{COLUMN_PITCH}px", justify_content="center")))
+        self.neuron_buttons.children = groups
+
+    @shows_errors
+    def _change_neurons(self, layer: int, change: int) -> None:
+        """Add (+1) or remove (−1) a neuron in hidden layer ``layer`` (0 = the first)."""
+        box = self.neuron_inputs[layer]
+        box.value = min(max(box.value + change, 1), MAX_NEURONS)  # resets, as typing would
+        self._show_neuron_buttons(tuple(b.value for b in self.neuron_inputs))
 
     @shows_errors
     def _add_layer(self) -> None:

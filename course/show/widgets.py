@@ -12,35 +12,36 @@ in ``course/single_weight.py``, the backward replay in ``course/show/backward.py
 widget classes only wire sliders to them and draw the result. Those functions stay
 importable from here as well.
 
-Every widget shows its pictures in an ``ipywidgets.Image`` (PNG or SVG bytes), and catches
-every error in its callbacks (``course/show/widget_parts.py``): a bad value shows up as a
-readable message inside the widget, never as a traceback.
+Every widget shows its pictures in an ``ipywidgets.Image`` (SVG bytes), and catches every
+error in its callbacks (``course/show/widget_parts.py``): a bad value shows up as a readable
+message inside the widget, never as a traceback.
+
+The learning-rate pictures are SVG built as text (``descent_svg.py``), not matplotlib
+figures: a few milliseconds instead of about 0.1 s, so the picture follows the slider as it
+moves. A slider's changes go through ``LatestOnly``: while one picture is being made, newer
+values replace each other and only the newest is drawn, so dragging never queues stale work.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 
 from course.checks import real_number, whole_number
 from course.engine import Value
 from course.nn import MLP
 from course.show.backward import backward_steps, describe_backward_step, nodes_in_order
-from course.show.figures import (
-    drawable,
-    figure_png,
-    mark_off_scale,
-    new_figure,
-    plain_log_ticks,
-)
+from course.show.descent_svg import WIDTH as DESCENT_WIDTH
+from course.show.descent_svg import descent_svg, loss_panel
+from course.show.figures import figure_png, new_figure
 from course.show.graph import MAX_DRAWN_NODES, draw_backward_step, parameter_set
-from course.show.palette import GRID_GREY, INFO_COLOUR, TRAIN_COLOUR, WARNING_COLOUR
-from course.show.plots import plot_loss, plot_single_weight
-from course.show.widget_parts import MessageLine, picture, shows_errors
+from course.show.palette import WARNING_COLOUR
+from course.show.svg import svg, text
+from course.show.widget_parts import LatestOnly, MessageLine, picture, shows_errors
 from course.single_weight import (
     CRAWLS,
     DIVERGES,
@@ -106,9 +107,10 @@ class LearningRateExplorer(widgets.VBox):
             value=steps, min=1, max=50, description="steps", layout=widgets.Layout(width="320px")
         )
         self.regime_text = widgets.HTML()
-        self.image = picture()
+        self.image = picture("svg+xml", width=DESCENT_WIDTH)
         self.message = MessageLine()
         self.renders = 0  # how many times the picture was drawn (tests watch it)
+        self.drawing = LatestOnly(lambda _: self.redraw())
         self.regime = ""
         self.weights: list[float] = []
         super().__init__([
@@ -122,7 +124,7 @@ class LearningRateExplorer(widgets.VBox):
         self.redraw()
 
     def _on_change(self, change: dict) -> None:
-        self.redraw()
+        self.drawing.request(change["new"])
 
     @shows_errors
     def redraw(self) -> None:
@@ -130,37 +132,13 @@ class LearningRateExplorer(widgets.VBox):
         lr, steps = self.lr_slider.value, self.steps_slider.value
         self.weights = single_weight_descent(lr, steps, self.w0, self.x, self.y)
         self.regime, sentence = describe_descent(self.weights, self.x, self.y)
-        png = figure_png(self._figure(lr))
+        picture_bytes = descent_svg(self.weights, lr, self.x, self.y).encode()
         # The picture first, then the text: once the text names an lr, its picture is there.
-        self.image.value = png
+        self.image.value = picture_bytes
         self.regime_text.value = (f"<b>lr = {lr:.3g}: {self.regime}</b> &mdash; "
                                   f"{html.escape(sentence)}")
         self.renders += 1
         self.message.clear()
-
-    def _figure(self, lr: float) -> Figure:
-        fig = new_figure(11, 3.8)
-        loss_ax, path_ax = fig.subplots(1, 2, width_ratios=[1, 1.3])
-        fig.subplots_adjust(left=0.085, right=0.99, bottom=0.13, top=0.92, wspace=0.22)
-        errors = [w * self.x - self.y for w in self.weights]
-        losses = [e * e for e in errors]  # inf, not an OverflowError, when a run blows up
-        shown, off_scale = drawable(losses)
-        loss_ax.plot(range(len(losses)), shown, "o-", color=TRAIN_COLOUR, markersize=3)
-        loss_ax.set_yscale("log")
-        plain_log_ticks(loss_ax)
-        if off_scale.any():
-            mark_off_scale(loss_ax, [step for step, off in enumerate(off_scale) if off])
-            loss_ax.legend(loc="lower right", fontsize=8)
-        loss_ax.set_title(f"Loss at each step (lr = {lr:.3g})")
-        loss_ax.set_xlabel("step")
-        loss_ax.set_ylabel("loss (log scale)")
-        loss_ax.grid(True, color=GRID_GREY, linewidth=0.8)
-        if 0.0 in losses:  # a log scale has no place for 0: say so instead of leaving a gap
-            loss_ax.text(0.97, 0.95, f"loss = 0 exactly from step {losses.index(0.0)} on\n"
-                         "(0 cannot be drawn on a log scale)", transform=loss_ax.transAxes,
-                         ha="right", va="top", fontsize=9, color=INFO_COLOUR)
-        plot_single_weight(x=self.x, y=self.y, path=self.weights, ax=path_ax)
-        return fig
 
 
 def lr_explorer(lr: float = 0.05, steps: int = 20) -> LearningRateExplorer:
@@ -179,6 +157,8 @@ def lr_explorer(lr: float = 0.05, steps: int = 20) -> LearningRateExplorer:
 LESSON_XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 LESSON_YS = [1.0, -1.0, -1.0, 1.0]
 LESSON_SEED = 0  # every retraining starts from the same initial weights
+LOSS_WIDTH = 380  # pixels: the training explorer's picture
+MAX_REMEMBERED_RUNS = 200  # the training explorer keeps this many runs (a few kB each)
 
 
 class TrainingLearningRateExplorer(widgets.VBox):
@@ -199,10 +179,12 @@ class TrainingLearningRateExplorer(widgets.VBox):
             layout=widgets.Layout(width="320px"),
         )
         self.summary = widgets.HTML()
-        self.image = picture()
+        self.image = picture("svg+xml", width=LOSS_WIDTH)
         self.message = MessageLine()
         self.renders = 0
         self.history = None
+        self._runs: dict[tuple[str, int], tuple[object, list[float]]] = {}  # (lr, steps) ->
+        self.drawing = LatestOnly(lambda _: self.retrain(), idle=self._train_neighbours)
         super().__init__([
             widgets.HBox([self.lr_slider, self.steps_slider]),
             self.summary, self.image, self.message,
@@ -214,17 +196,16 @@ class TrainingLearningRateExplorer(widgets.VBox):
         self.retrain()
 
     def _on_change(self, change: dict) -> None:
-        self.retrain()
+        self.drawing.request(change["new"])
 
     @shows_errors
     def retrain(self) -> None:
         """Train a fresh copy of the lesson's network and draw its loss curve."""
         lr, steps = self.lr_slider.value, self.steps_slider.value
-        model = MLP(3, [4, 4, 1], activation=self.activation, seed=self.seed)
-        self.history = fit(model, LESSON_XS, LESSON_YS, loss="mse", lr=lr, steps=steps)
-        predictions = ", ".join(f"{p:.3g}" for p in scores(model, LESSON_XS))
+        self.history, outputs = self._run(lr, steps)
+        predictions = ", ".join(f"{p:.3g}" for p in outputs)
         targets = ", ".join(f"{t:g}" for t in LESSON_YS)
-        self.image.value = figure_png(self._figure(lr))  # the picture first, then the text
+        self.image.value = self._picture(lr).encode()  # the picture first, then the text
         if self.history.diverged:
             self.summary.value = (f"<b>lr = {lr:.3g}: diverged</b> &mdash; "
                                   f"{html.escape(self.history.message)}")
@@ -237,18 +218,36 @@ class TrainingLearningRateExplorer(widgets.VBox):
         self.renders += 1
         self.message.clear()
 
-    def _figure(self, lr: float) -> Figure:
-        fig = new_figure(7, 3.8)
-        ax = fig.subplots()
-        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.13, top=0.92)
-        if self.history.train_loss:
-            plot_loss(self.history, lr=lr, log=True, ax=ax)
-            plain_log_ticks(ax)
+    def _run(self, lr: float, steps: int) -> tuple[object, list[float]]:
+        """(training history, predictions) for this lr and number of steps, trained once."""
+        key = (f"{lr:.6g}", steps)  # the slider's values, as the browser rounds them
+        if key not in self._runs:
+            model = MLP(3, [4, 4, 1], activation=self.activation, seed=self.seed)
+            history = fit(model, LESSON_XS, LESSON_YS, loss="mse", lr=lr, steps=steps)
+            if len(self._runs) >= MAX_REMEMBERED_RUNS:
+                self._runs.pop(next(iter(self._runs)))  # forget the oldest
+            self._runs[key] = (history, scores(model, LESSON_XS))
+        return self._runs[key]
+
+    def _train_neighbours(self) -> bool:
+        """While the slider rests, train the runs one step of the slider either side, so the
+        next key press finds its run ready. False once there is nothing left to do."""
+        exponent, steps = math.log10(self.lr_slider.value), self.steps_slider.value
+        for shift in (self.lr_slider.step, -self.lr_slider.step):
+            lr = 10 ** (exponent + shift)
+            if self.lr_slider.min <= exponent + shift <= self.lr_slider.max and (
+                    f"{lr:.6g}", steps) not in self._runs:
+                self._run(lr, steps)
+                return True
+        return False
+
+    def _picture(self, lr: float) -> str:
+        """The loss at each step on a log scale, and a note when training diverged."""
+        body = loss_panel(self.history.train_loss, lr, 0)
         if self.history.diverged:
-            ax.text(0.5, 0.5, f"Training diverged:\n{self.history.message}", transform=ax.transAxes,
-                    ha="center", va="center", wrap=True, fontsize=11, color=WARNING_COLOUR,
-                    bbox={"facecolor": "white", "edgecolor": WARNING_COLOUR})
-        return fig
+            body.append(text(206, 150, "Training diverged: lower the learning rate",
+                             colour=WARNING_COLOUR, weight="bold", size=13))
+        return svg(LOSS_WIDTH, 330, body, "course-training-loss")
 
 
 def training_lr_explorer(lr: float = 0.05, steps: int = 100, activation: str = "tanh"

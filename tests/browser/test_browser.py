@@ -4,13 +4,21 @@ Each test opens a notebook, runs all its cells from the Run menu, then uses the 
 way a student does: arrow keys on a slider, clicks on buttons. It checks what the page shows,
 times how long a slider change takes to redraw, and saves screenshots to build/screenshots/.
 
+The targets (printed with every run): a slider's new picture on screen within 0.1 s of the
+key press (median), and a burst of key presses drawn without a backlog; the playground
+redrawing at least 10 times a second while it plays, with a map for every neuron that
+changes as it trains, and Pause answered within 0.1 s. The machine running the tests may
+be busy: the times are printed with the load average, and the assertions allow for load
+(LOAD_ALLOWANCE) so that a busy machine does not fail a change that is fine.
+
 ``widgets_check.ipynb`` is written by the test itself and always runs; the course notebooks
-(01, 05, 10) are tested when they exist and use the widget, and skipped with the reason
+(01, 05, 07, 10) are tested when they exist and use the widget, and skipped with the reason
 otherwise.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import time
@@ -24,12 +32,18 @@ from course.show.widgets import describe_descent, single_weight_descent
 pytestmark = pytest.mark.browser
 
 RUN_TIMEOUT_MS = 60_000  # opening a notebook, starting its kernel and running every cell
-REDRAW_TARGET_SECONDS = 0.3
+REDRAW_TARGET_SECONDS = 0.1  # key press to new picture on screen, median
+PAUSE_TARGET_SECONDS = 0.1  # Pause pressed to the Play button usable again
+REDRAWS_PER_SECOND_TARGET = 10  # the playground while it plays
+# Under load (other jobs on the machine) every time grows: the assertions allow this factor
+# on top of the targets once the load average exceeds the number of cores.
+LOAD_ALLOWANCE = 3.0
 
 WIDGETS_CHECK = [
     "from course.engine import Value\n"
-    "from course.show.widgets import backward_stepper, lr_explorer",
+    "from course.show.widgets import backward_stepper, lr_explorer, training_lr_explorer",
     "lr_explorer()",
+    "training_lr_explorer()",
     'a = Value(2.0, label="a")\nb = Value(-3.0, label="b")\nc = a * b\nc.label = "c"\n'
     'd = c + a\nd.label = "d"\nbackward_stepper(d)',
 ]
@@ -104,15 +118,26 @@ def no_error_message(widget) -> None:
 
 def report(capsys, text: str) -> None:
     with capsys.disabled():
-        print(f"\n[browser] {text}", end="")
+        print(f"\n[browser] {text} [load {os.getloadavg()[0]:.2f}]", end="")
 
 
-# Resolves when the lr explorer shows lr = `want` (±1 %, the readout rounds to 3 digits) in
-# its regime line and a picture other than `old_src`.
-LR_REDRAWN = """([oldSrc, want]) => {
-    const widget = document.querySelector('.course-lr-explorer');
+def allowed(target: float) -> float:
+    """The target, times LOAD_ALLOWANCE when the machine is busier than its cores."""
+    busy = os.getloadavg()[0] > (os.cpu_count() or 1)
+    return target * (LOAD_ALLOWANCE if busy else 1.0)
+
+
+def verdict(value: float, target: float, smaller_is_better: bool = True) -> str:
+    ok = value <= target if smaller_is_better else value >= target
+    return "ok" if ok else "MISSED"
+
+
+# Resolves when the explorer `css` shows lr = `want` (±1 %, the readout rounds to 3 digits)
+# in its text line `text_css` and a picture other than `old_src`.
+LR_REDRAWN = """([css, textCss, oldSrc, want]) => {
+    const widget = document.querySelector(css);
     const img = widget.querySelector('img');
-    const match = widget.querySelector('.course-regime').innerText.match(/lr = ([0-9.e+-]+):/);
+    const match = widget.querySelector(textCss).innerText.match(/lr = ([0-9.e+-]+)/);
     return img !== null && img.src !== oldSrc && match !== null
         && Math.abs(parseFloat(match[1]) - want) <= 0.01 * want;
 }"""
@@ -123,30 +148,47 @@ LR_REDRAWN = """([oldSrc, want]) => {
 # ----------------------------------------------------------------------------------------------
 
 
+def time_slider(page, widget, css: str, text_css: str, presses: int = 1) -> float:
+    """Press → on the widget's first slider; the seconds until its new lr is drawn."""
+    lr_slider = widget.locator(".widget-slider").nth(0)
+    handle = lr_slider.locator(".noUi-handle")
+    old_src = widget.locator("img").get_attribute("src")
+    start = time.perf_counter()
+    for _ in range(presses):
+        handle.press("ArrowRight")
+    want = float(lr_slider.locator(".widget-readout").inner_text())
+    page.wait_for_function(LR_REDRAWN, arg=[css, text_css, old_src, want], timeout=30_000,
+                           polling="raf")
+    return time.perf_counter() - start
+
+
+def check_slider_speed(page, widget, css: str, text_css: str, label: str, capsys) -> None:
+    """Single key presses: median time to the new picture; then a burst of ten presses."""
+    widget.locator(".widget-slider .noUi-handle").first.focus()
+    times = [time_slider(page, widget, css, text_css) for _ in range(7)]
+    median = statistics.median(times)
+    burst = time_slider(page, widget, css, text_css, presses=10)
+    report(capsys, f"{label}: slider key press to new picture {median * 1000:.0f} ms median, "
+                   f"{max(times) * 1000:.0f} ms max (target <= {REDRAW_TARGET_SECONDS * 1000:.0f}"
+                   f" ms: {verdict(median, REDRAW_TARGET_SECONDS)}); ten presses at once drawn "
+                   f"{burst * 1000:.0f} ms after the first")
+    assert median <= allowed(REDRAW_TARGET_SECONDS), times
+    # Only the newest value is drawn: ten presses cost about one redraw, not ten of them.
+    assert burst <= allowed(REDRAW_TARGET_SECONDS) + 1.0, burst
+
+
 def check_lr_explorer(page, screenshots: Path, name: str, capsys) -> None:
     widget = wait_for_widget(page, "course-lr-explorer")
     lr_slider, steps_slider = widget.locator(".widget-slider").nth(0), widget.locator(
         ".widget-slider").nth(1)
     regime = widget.locator(".course-regime")
-    image = widget.locator("img")
-    handle = lr_slider.locator(".noUi-handle")
 
     def lr_readout() -> float:
         return float(lr_slider.locator(".widget-readout").inner_text())
 
-    def move(presses: int) -> float:
-        """Press → on the lr slider; return the seconds until the new lr is drawn."""
-        old_src = image.get_attribute("src")
-        start = time.perf_counter()
-        for _ in range(presses):
-            handle.press("ArrowRight")
-        page.wait_for_function(LR_REDRAWN, arg=[old_src, lr_readout()], timeout=30_000,
-                               polling="raf")
-        return time.perf_counter() - start
-
     start_lr = lr_readout()
-    handle.focus()
-    move(8)  # several regimes further up
+    widget.locator(".noUi-handle").first.focus()
+    time_slider(page, widget, ".course-lr-explorer", ".course-regime", presses=8)
     lr, steps = lr_readout(), int(steps_slider.locator(".widget-readout").inner_text())
     assert lr > start_lr
     expected, _ = describe_descent(single_weight_descent(lr, steps))
@@ -154,13 +196,21 @@ def check_lr_explorer(page, screenshots: Path, name: str, capsys) -> None:
     no_error_message(widget)
     widget.screenshot(path=screenshots / f"{name}_lr_explorer.png")
 
-    times = [move(1) for _ in range(3)]  # one key press each: one redraw each
-    verdict = "ok" if statistics.median(times) <= REDRAW_TARGET_SECONDS else "above target"
-    report(capsys, f"{name}: lr slider redraw {statistics.median(times):.2f} s median, "
-                   f"{max(times):.2f} s max (target <= {REDRAW_TARGET_SECONDS} s: {verdict})")
-    assert max(times) < 5, times  # a broken callback would never redraw at all
+    check_slider_speed(page, widget, ".course-lr-explorer", ".course-regime",
+                       f"{name}: lr explorer", capsys)
     expected, _ = describe_descent(single_weight_descent(lr_readout(), steps))
     assert f": {expected}" in regime.inner_text()
+    no_error_message(widget)
+
+
+def check_training_lr_explorer(page, screenshots: Path, name: str, capsys) -> None:
+    widget = wait_for_widget(page, "course-training-lr-explorer")
+    assert widget.locator("img").get_attribute("src")
+    check_slider_speed(page, widget, ".course-training-lr-explorer", ".course-summary",
+                       f"{name}: training lr explorer", capsys)
+    assert "predictions [" in widget.locator(".course-summary").inner_text()
+    no_error_message(widget)
+    widget.screenshot(path=screenshots / f"{name}_training_lr_explorer.png")
 
 
 def check_backward_stepper(page, screenshots: Path, name: str) -> None:
@@ -208,6 +258,29 @@ def _numbers(text: str) -> list[float]:
     return [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)]
 
 
+# Counts how often the playground's pictures are replaced (each redraw replaces them).
+COUNT_REDRAWS = """() => {
+    const pictures = document.querySelector('.course-playground .course-pictures');
+    window.courseRedraws = 0;
+    new MutationObserver(() => { window.courseRedraws += 1; })
+        .observe(pictures, {childList: true, subtree: true});
+}"""
+
+# Clicks Pause in the page and resolves with the milliseconds until Play can be pressed again.
+TIME_PAUSE = """() => new Promise((resolve) => {
+    const buttons = [...document.querySelectorAll('.course-playground button')];
+    const find = (word) => buttons.find((b) => b.innerText.trim() === word);
+    const play = find('Play');
+    const start = performance.now();
+    find('Pause').click();
+    const check = () => play.disabled ? requestAnimationFrame(check)
+                                       : resolve(performance.now() - start);
+    check();
+})"""
+
+NEURON_MAPS = ".course-network .course-neuron image"
+
+
 def check_playground(page, screenshots: Path, name: str, capsys) -> None:
     from playwright.sync_api import expect
 
@@ -223,31 +296,75 @@ def check_playground(page, screenshots: Path, name: str, capsys) -> None:
     def steps() -> int:
         return int(_numbers(epoch_label.inner_text())[1])
 
+    def neuron_maps() -> list[str]:
+        return [m.get_attribute("href") for m in widget.locator(NEURON_MAPS).all()]
+
+    # The diagram: a map for each input, each hidden neuron and the output (8, 8 by default).
+    maps_before = neuron_maps()
+    layers = [int(box.input_value()) for box in widget.locator(".widget-inline-hbox input[type="
+                                                                "'number']").all()[1:]]
+    assert len(maps_before) == 2 + sum(layers) + 1, (len(maps_before), layers)
+    assert all(m.startswith("data:image/png;base64,") for m in maps_before)
+    assert widget.locator(".course-network .course-edge title").count() > 0
+    # Pointing at a hidden neuron shows its bias and weights in the line under the diagram.
+    hidden = widget.locator(".course-network .course-neuron").nth(2)
+    hidden.hover()
+    readout = hidden.locator(".course-readout")
+    expect(readout).to_be_visible(timeout=5_000)
+    assert re.search(r"layer 1, neuron 1 \(\w+\): bias", readout.text_content())
+    widget.locator(".course-network").screenshot(path=screenshots / f"{name}_diagram_hover.png")
+    page.mouse.move(0, 0)
+    expect(readout).to_be_hidden(timeout=5_000)
+    assert "orange" in widget.inner_text() and "blue" in widget.inner_text()  # the legend
+
     start_epoch, start_loss, start_steps = epoch(), train_loss(), steps()
+    page.evaluate(COUNT_REDRAWS)
     play = widget.locator("button", has_text=re.compile(r"^\s*Play\s*$"))
     play.click()
     started = time.monotonic()
+    time.sleep(3.0)  # play for a while: the redraw rate is measured over these seconds
     deadline = started + 60
     while time.monotonic() < deadline and not (epoch() >= start_epoch + 5
                                                and train_loss() < start_loss):
         time.sleep(0.2)
     playing_for = time.monotonic() - started
+    redraws = page.evaluate("() => window.courseRedraws")
     reached, loss, steps_done = epoch(), train_loss(), steps() - start_steps
-    widget.locator("button", has_text=re.compile(r"^\s*Pause\s*$")).click()
-    pause_clicked = time.monotonic()
-    expect(play).to_be_enabled(timeout=30_000)
-    pause_took = time.monotonic() - pause_clicked
+    maps_after = neuron_maps()
+    pauses = [page.evaluate(TIME_PAUSE) / 1000]
+    for _ in range(2):  # two more short runs: Pause is timed as the median of three
+        expect(play).to_be_enabled(timeout=30_000)
+        play.click()
+        time.sleep(0.5)
+        pauses.append(page.evaluate(TIME_PAUSE) / 1000)
+    pause_took = statistics.median(pauses)
     assert reached >= start_epoch + 5, epoch_label.inner_text()
     assert loss < start_loss, (start_loss, loss)
+    changed = sum(a != b for a, b in zip(maps_before, maps_after))
+    rate = redraws / playing_for
     report(capsys, f"{name}: Play reached epoch {reached} in {playing_for:.1f} s "
-                   f"(at least {steps_done / playing_for:.0f} steps/s: the counter shows the last "
-                   f"redraw), train loss {start_loss:.3f} -> {loss:.3f}; Pause answered in "
-                   f"{pause_took:.2f} s")
+                   f"({steps_done / playing_for:.0f} steps/s), train loss {start_loss:.3f} -> "
+                   f"{loss:.3f}; {rate:.1f} redraws/s on screen (target >= "
+                   f"{REDRAWS_PER_SECOND_TARGET}: "
+                   f"{verdict(rate, REDRAWS_PER_SECOND_TARGET, smaller_is_better=False)}); "
+                   f"{changed} of {len(maps_after)} neuron maps changed; Pause answered in "
+                   f"{pause_took * 1000:.0f} ms, median of 3 (target <= "
+                   f"{PAUSE_TARGET_SECONDS * 1000:.0f} ms: "
+                   f"{verdict(pause_took, PAUSE_TARGET_SECONDS)})")
+    assert changed >= sum(layers), "the hidden neurons' maps did not change while training"
+    assert rate >= REDRAWS_PER_SECOND_TARGET / (allowed(1.0)), rate
+    assert pause_took <= allowed(PAUSE_TARGET_SECONDS), pauses
     # Pause lets the epoch under way finish and draws it once more; after that the counter
     # must stand still. (While playing it moves at every redraw, well within a second.)
     assert wait_until_still(epoch, seconds=2.0, timeout=30.0), "the counter moves after Pause"
     no_error_message(widget)
     widget.screenshot(path=screenshots / f"{name}_playground.png")
+
+    # + under the first hidden layer's column adds a neuron: one more map in the diagram.
+    widget.locator("button.course-more-neurons").first.click()
+    expect(widget.locator(NEURON_MAPS)).to_have_count(len(maps_after) + 1, timeout=30_000)
+    no_error_message(widget)
+    widget.screenshot(path=screenshots / f"{name}_playground_one_more_neuron.png")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -259,6 +376,7 @@ def test_widgets_in_a_notebook_of_their_own(page, lab, screenshots, capsys):
     write_notebook(lab.notebooks / "widgets_check.ipynb", WIDGETS_CHECK)
     open_and_run_all(page, lab, "widgets_check.ipynb")
     check_lr_explorer(page, screenshots, "widgets_check", capsys)
+    check_training_lr_explorer(page, screenshots, "widgets_check", capsys)
     check_backward_stepper(page, screenshots, "widgets_check")
     page.screenshot(path=screenshots / "widgets_check_page.png")
 
@@ -267,6 +385,12 @@ def test_notebook_01_learning_rate_slider(page, lab, screenshots, capsys):
     name = course_notebook(lab, "01", uses="lr_explorer")
     open_and_run_all(page, lab, name)
     check_lr_explorer(page, screenshots, "01", capsys)
+
+
+def test_notebook_07_training_lr_slider(page, lab, screenshots, capsys):
+    name = course_notebook(lab, "07", uses="training_lr_explorer")
+    open_and_run_all(page, lab, name)
+    check_training_lr_explorer(page, screenshots, "07", capsys)
 
 
 def test_notebook_05_backward_stepper(page, lab, screenshots):
