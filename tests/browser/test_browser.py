@@ -213,7 +213,24 @@ def check_training_lr_explorer(page, screenshots: Path, name: str, capsys) -> No
     widget.screenshot(path=screenshots / f"{name}_training_lr_explorer.png")
 
 
-def check_backward_stepper(page, screenshots: Path, name: str) -> None:
+# Resolves when the backward stepper shows step `want` and a drawing other than `oldSrc`.
+STEP_REDRAWN = """([oldSrc, want]) => {
+    const widget = document.querySelector('.course-backward-stepper');
+    return widget.querySelector('img').src !== oldSrc
+        && widget.querySelector('.course-step-text').innerText.startsWith(`step ${want}/`);
+}"""
+
+
+def time_step(page, widget, handle, key: str, want: int) -> float:
+    """Press `key` on the stepper's slider; the seconds until step `want` is drawn."""
+    old_src = widget.locator("img").get_attribute("src")
+    start = time.perf_counter()
+    handle.press(key)
+    page.wait_for_function(STEP_REDRAWN, arg=[old_src, want], timeout=30_000, polling="raf")
+    return time.perf_counter() - start
+
+
+def check_backward_stepper(page, screenshots: Path, name: str, capsys) -> None:
     widget = wait_for_widget(page, "course-backward-stepper")
     text = widget.locator(".course-step-text")
     image = widget.locator("img")
@@ -231,6 +248,16 @@ def check_backward_stepper(page, screenshots: Path, name: str) -> None:
         "(old) => document.querySelector('.course-backward-stepper img').src !== old",
         arg=first_src, timeout=30_000)
     no_error_message(widget)
+
+    # Its slider is as quick as the others: key press to the new step's drawing and sentence.
+    times = [time_step(page, widget, handle, key, want)
+             for _ in range(4) for key, want in (("ArrowRight", 4), ("ArrowLeft", 3))]
+    median = statistics.median(times)
+    target = REDRAW_TARGET_SECONDS
+    report(capsys, f"{name}: backward stepper: slider key press to new drawing "
+                   f"{median * 1000:.0f} ms median, {max(times) * 1000:.0f} ms max (target <= "
+                   f"{target * 1000:.0f} ms: {verdict(median, target)})")
+    assert median <= allowed(target), times
     widget.screenshot(path=screenshots / f"{name}_backward_stepper.png")
 
     # The Play button moves the slider on by itself.
@@ -377,7 +404,7 @@ def test_widgets_in_a_notebook_of_their_own(page, lab, screenshots, capsys):
     open_and_run_all(page, lab, "widgets_check.ipynb")
     check_lr_explorer(page, screenshots, "widgets_check", capsys)
     check_training_lr_explorer(page, screenshots, "widgets_check", capsys)
-    check_backward_stepper(page, screenshots, "widgets_check")
+    check_backward_stepper(page, screenshots, "widgets_check", capsys)
     page.screenshot(path=screenshots / "widgets_check_page.png")
 
 
@@ -393,10 +420,10 @@ def test_notebook_07_training_lr_slider(page, lab, screenshots, capsys):
     check_training_lr_explorer(page, screenshots, "07", capsys)
 
 
-def test_notebook_05_backward_stepper(page, lab, screenshots):
+def test_notebook_05_backward_stepper(page, lab, screenshots, capsys):
     name = course_notebook(lab, "05", uses="backward_stepper")
     open_and_run_all(page, lab, name)
-    check_backward_stepper(page, screenshots, "05")
+    check_backward_stepper(page, screenshots, "05", capsys)
 
 
 def test_notebook_10_playground_plays_and_pauses(page, lab, screenshots, capsys):
