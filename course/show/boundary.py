@@ -57,7 +57,10 @@ def plot_decision_boundary(
     ax.set_title(f"Decision boundary (shading: predicted class)\n{accuracy}", fontsize=11)
     ax.set_xlabel("first input, X[:, 0]")
     ax.set_ylabel("second input, X[:, 1]")
-    ax.legend(loc="best", fontsize=8, framealpha=0.9)
+    # below the plot, where it can never cover a point
+    n_entries = len(ax.get_legend_handles_labels()[0])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(n_entries, 3),
+              fontsize=8, frameon=False)
     return fig
 
 
