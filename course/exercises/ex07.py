@@ -1,14 +1,13 @@
-"""Exercises of notebook 07, the training loop: the loop, the loss and the update step, by you.
+"""Exercises of notebook 07: a learning rate that decays, another loss, another update step.
 
-Every check runs the student's code on networks of its own and compares what it did with
-gradient descent computed here: the parameters after one step (is the step downhill, and of
-the right size?), after two steps (were the gradients zeroed in between?), and the loss after
-a whole run.
+Each exercise reuses an idea of the notebook in a form the notebook does not write out. Every
+check runs the student's code on cases of its own and compares what it did with numbers computed
+here: for the loop, every single step (was it -lr_k · grad, with the step's own gradient and the
+step's own learning rate?); for the loss, its value, its measured slope and the gradient
+backward() sends; for the update, hand-computed steps.
 """
 
 from __future__ import annotations
-
-import math
 
 from course.engine import Value
 from course.exercises.checking import (
@@ -17,6 +16,7 @@ from course.exercises.checking import (
     Incorrect,
     backprop_gradients,
     call_student,
+    central_difference,
     expect_function,
     expect_losses,
     expect_value_node,
@@ -27,49 +27,23 @@ from course.losses import mse
 from course.nn import MLP
 from course.optim import SGD
 
-# The four examples of notebook 07, and the run the checker asks for.
+# The four examples of notebook 07.
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 YS = [1.0, -1.0, -1.0, 1.0]
-STEPS = 40
-LR = 0.2
-GOOD_LOSS = 0.02  # gradient descent gets below 0.006 in 40 steps; each classic bug stays above
-
-# A second, smaller problem: a loop must work for any network and any number of examples.
-SMALL_XS = [[1.0, -2.0], [0.5, 1.5], [-1.0, 0.0]]
-SMALL_YS = [0.5, -0.5, 1.0]
-SMALL_LR = 0.3
 TOLERANCE = 1e-9  # the same sums in another order agree to about 1e-15
-
-
-def _small_model() -> MLP:
-    return MLP(2, [3, 1], seed=1)
-
-
-def _small_shown(steps: int, name: str = "train_loop") -> str:
-    return f"{name}(MLP(2, [3, 1], seed=1), xs, ys, steps={steps}, lr={SMALL_LR}) on 3 examples"
 
 
 def _numbers(params: list[Value]) -> list[float]:
     return [p.data for p in params]
 
 
-def _descend(model: MLP, xs: list, ys: list, steps: int, lr: float, zero: bool = True) -> None:
-    """Gradient descent on the mean squared error, done by the checker (zeroing or not)."""
-    optimizer = SGD(model.parameters(), lr=lr)
-    for _ in range(steps):
-        loss = mse([model(x) for x in xs], ys)
-        if zero:
-            optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-
-
 def _same(got: list[float], expected: list[float]) -> bool:
-    return all(is_close(g, e, TOLERANCE) for g, e in zip(got, expected))
+    return len(got) == len(expected) and all(
+        is_close(g, e, TOLERANCE) for g, e in zip(got, expected))
 
 
 def _step_multiple(start: list[float], after: list[float], step: list[float]) -> float | None:
-    """c if the parameters moved by c times ``step`` (c = 1 is right), None if not along it."""
+    """c if the parameters moved by c times ``step``, None if they did not move along it."""
     moved = [a - s for a, s in zip(after, start)]
     size = sum(d * d for d in step)
     c = sum(m * d for m, d in zip(moved, step)) / size
@@ -78,129 +52,159 @@ def _step_multiple(start: list[float], after: list[float], step: list[float]) ->
     return None
 
 
-def _step_advice(c: float | None, n_examples: int) -> str:
-    """What a first step that is c times the right one says about the student's code."""
-    if c is None:
-        return ("The parameters did not move in the direction of -lr * grad. Each one should "
-                "change by exactly `-lr * p.grad`, with the gradient of the mean squared error.")
-    if is_close(c, 0.0, 1e-6):
-        return ("The parameters did not move. Is the update missing, or are the gradients set "
-                "to 0 after backward() instead of before it?")
-    if c < 0:
-        return ("The step went uphill: the loss grows. Subtract lr * grad (`p.data -= lr * "
-                "p.grad`) instead of adding it.")
-    if is_close(c, n_examples, 1e-6):
-        return (f"The step was {n_examples} times too big, one time per example: the loss adds "
-                f"the squares up. Average them: divide the sum by the number of examples.")
-    return (f"The step was {fmt(c)} times the right one. Each parameter moves by `lr * p.grad`, "
-            f"once per step, with the learning rate it was given.")
+def _listed(numbers: list[float]) -> str:
+    return "[" + ", ".join(fmt(x) for x in numbers) + "]"
 
 
 # ----------------------------------------------------------------------------------------------
-# 07.1 The training loop
+# 07.1 A training loop whose learning rate decays
 # ----------------------------------------------------------------------------------------------
 
-
-def _run_loop(answer: object, model: MLP, xs: list, ys: list, steps: int, lr: float,
-              shown: str) -> list[float]:
-    """The losses the student's train_loop returns, checked to be a list of one per step."""
-    returned = call_student(answer, model, xs, ys, steps, lr, shown=shown)
-    if not isinstance(returned, (list, tuple)) or len(returned) != steps:
-        size = f"{len(returned)} items" if isinstance(returned, (list, tuple)) else repr(returned)
-        raise Incorrect(
-            f"train_loop should return the list of the {steps} losses, one per step "
-            f"(`losses.append(loss.data)` inside the loop, `return losses` after it).",
-            Case(shown, f"a list of {steps} numbers", size),
-        )
-    return expect_losses(returned, shown, steps)
+DECAY_STEPS = 20
+DECAY_LR0 = 0.5
 
 
-def _test_train_loop(answer: object) -> str:
-    expect_function(answer, "train_loop")
-    shown = f"train_loop(MLP(3, [4, 4, 1], seed=0), xs, ys, steps={STEPS}, lr={LR})"
+def decayed_lr(lr0: float, step: int, steps: int) -> float:
+    """The learning rate of step ``step`` of ``steps``: lr0 at the first, lr0/10 at the last."""
+    return lr0 * (1 - 0.9 * step / (steps - 1))
+
+
+class _Watched:
+    """A network that notes its parameters' numbers at every forward pass, for the checker."""
+
+    def __init__(self, model: MLP) -> None:
+        self.model = model
+        self.states: list[list[float]] = []
+
+    def __call__(self, x: list[float]) -> Value:
+        state = _numbers(self.model.parameters())
+        if not self.states or state != self.states[-1]:
+            self.states.append(state)
+        return self.model(x)
+
+    def parameters(self) -> list[Value]:
+        return self.model.parameters()
+
+    def __getattr__(self, name: str) -> object:  # layers, zero_grad(), ...
+        return getattr(self.model, name)
+
+
+def _gradient_at(numbers: list[float]) -> list[float]:
+    """The gradient of the mean squared error of the notebook's network at these numbers."""
     model = MLP(3, [4, 4, 1], seed=0)
-    curve = _run_loop(answer, model, XS, YS, STEPS, LR, shown)
+    for p, number in zip(model.parameters(), numbers):
+        p.data = number
+    mse([model(x) for x in XS], YS).backward()
+    return [p.grad for p in model.parameters()]
 
-    # One step on another network: downhill, by exactly lr * grad of the mean squared error.
-    small = _small_model()
-    start = _numbers(small.parameters())
-    first_loss = mse([small(x) for x in SMALL_XS], SMALL_YS)
-    first_loss.backward()
-    step = [-SMALL_LR * p.grad for p in small.parameters()]
-    small = _small_model()
-    losses = _run_loop(answer, small, SMALL_XS, SMALL_YS, 1, SMALL_LR, _small_shown(1))
-    after = _numbers(small.parameters())
-    expected = [s + d for s, d in zip(start, step)]
-    if not _same(after, expected):
-        raise Incorrect(_step_advice(_step_multiple(start, after, step), len(SMALL_YS)),
-                        Case(_small_shown(1), f"the first weight moves to {fmt(expected[0])}",
-                             fmt(after[0])))
-    if not is_close(losses[0], first_loss.data, TOLERANCE):
+
+def _step_advice(k: int, c: float | None, lr_k: float, moved: list[float],
+                 piled: list[float]) -> str:
+    """What a step k that moved the parameters by ``moved`` says about the student's loop."""
+    where = f"Step {k}"
+    if c is None:
+        for lr in (lr_k, DECAY_LR0):
+            if _same(moved, [-lr * g for g in piled]):
+                return (f"{where} used the sum of the gradients of steps 0 to {k}: backward() adds "
+                        f"to p.grad (`+=`), so the gradients are piling up. Set every grad to 0 "
+                        f"before each backward().")
+        return (f"{where} did not move the parameters along -grad. Each one should change by "
+                f"`-lr_k * p.grad`, with the gradient of this step's mean squared error.")
+    if is_close(c, 0.0, 1e-6):
+        return f"{where} did not move the parameters. Is the update missing?"
+    if c < 0:
+        return (f"{where} went uphill: subtract lr_k * p.grad (`p.data -= lr_k * p.grad`) "
+                f"instead of adding it.")
+    if is_close(c, lr_k * len(YS), 1e-6):
+        return (f"{where} was {len(YS)} times too big, one time per example: average the squared "
+                f"misses (divide their sum by the number of examples).")
+    if k > 0 and is_close(c, DECAY_LR0, 1e-6):
+        return (f"{where} used the learning rate lr0 = {fmt(DECAY_LR0)}: it did not decay. "
+                f"Compute lr_k from the step number k inside the loop.")
+    if is_close(c, DECAY_LR0 * (1 - k / (DECAY_STEPS - 1)), 1e-6):
+        return (f"{where} used a learning rate of {fmt(c)}: yours falls to 0 at the last step. "
+                f"It should end at lr0 / 10, so it loses 0.9 · lr0 in all, not lr0.")
+    return (f"{where} used a learning rate of {fmt(c)}; it should be lr_k = lr0 · (1 − 0.9 · k / "
+            f"(steps − 1)) = {fmt(lr_k)}: lr0 at k = 0, lr0 / 10 at k = steps − 1.")
+
+
+def _test_train_decay(answer: object) -> str:
+    expect_function(answer, "train_decay")
+    shown = f"train_decay(MLP(3, [4, 4, 1], seed=0), xs, ys, steps={DECAY_STEPS}, lr0={DECAY_LR0})"
+    watched = _Watched(MLP(3, [4, 4, 1], seed=0))
+    start_loss = mse([watched.model(x) for x in XS], YS).data
+    for p in watched.parameters():  # as the network is handed over: every grad 0
+        p.grad = 0.0
+    returned = call_student(answer, watched, XS, YS, DECAY_STEPS, DECAY_LR0, shown=shown)
+    if not isinstance(returned, (list, tuple)):
         raise Incorrect(
-            "The step is right, but the loss returned for it is not the loss of that step's "
-            "forward pass (before the update). Append `loss.data` of the step's own loss.",
-            Case(_small_shown(1), f"losses[0] = {fmt(first_loss.data)}", fmt(losses[0])))
+            f"train_decay should return the list of the {DECAY_STEPS} losses, one per step "
+            f"(`losses.append(loss.data)` inside the loop, `return losses` after it).",
+            Case(shown, f"a list of {DECAY_STEPS} numbers", repr(returned)))
+    losses = expect_losses(returned, shown, DECAY_STEPS)
 
-    # Two steps: the second one must use only the second step's gradient.
-    right, piled = _small_model(), _small_model()
-    _descend(right, SMALL_XS, SMALL_YS, 2, SMALL_LR)
-    _descend(piled, SMALL_XS, SMALL_YS, 2, SMALL_LR, zero=False)
-    small = _small_model()
-    _run_loop(answer, small, SMALL_XS, SMALL_YS, 2, SMALL_LR, _small_shown(2))
-    after, expected = _numbers(small.parameters()), _numbers(right.parameters())
-    if not _same(after, expected):
-        if _same(after, _numbers(piled.parameters())):
-            advice = ("The first step is right, the second is not: its gradient still holds the "
-                      "first step's, because backward() adds to p.grad (`+=`). The gradients "
-                      "are piling up: set every grad to 0 before each backward().")
-        else:
-            advice = ("The first step is right, the second is not. Every step must do the same "
-                      "four things: forward pass and loss, zero the gradients, backward(), "
-                      "update.")
-        raise Incorrect(advice, Case(_small_shown(2), f"the first weight at {fmt(expected[0])}",
-                                     fmt(after[0])))
-
-    # The whole run: every step like the first two, and the loss far down.
-    reference = MLP(3, [4, 4, 1], seed=0)
-    _descend(reference, XS, YS, STEPS, LR)
-    final = mse([model(x) for x in XS], YS).data
-    if not _same(_numbers(model.parameters()), _numbers(reference.parameters())) \
-            or final >= GOOD_LOSS:
+    final = _numbers(watched.parameters())
+    states = watched.states + ([final] if final != watched.states[-1] else [])
+    piled = [0.0] * len(final)
+    for k in range(DECAY_STEPS):
+        lr_k = decayed_lr(DECAY_LR0, k, DECAY_STEPS)
+        if k + 1 >= len(states):
+            raise Incorrect(_step_advice(k, 0.0, lr_k, [], piled),
+                            Case(shown, f"{DECAY_STEPS} steps that move the parameters",
+                                 f"{len(states) - 1} that do"))
+        before, after = states[k], states[k + 1]
+        grad = _gradient_at(before)
+        piled = [a + g for a, g in zip(piled, grad)]
+        expected = [b - lr_k * g for b, g in zip(before, grad)]
+        if not _same(after, expected):
+            moved = [a - b for a, b in zip(after, before)]
+            c = _step_multiple(before, after, [-g for g in grad])
+            raise Incorrect(_step_advice(k, c, lr_k, moved, piled),
+                            Case(f"{shown}, step {k} (lr_k = {fmt(lr_k)})",
+                                 f"the first weight moves to {fmt(expected[0])}",
+                                 fmt(after[0])))
+    if not is_close(losses[0], start_loss, TOLERANCE):
         raise Incorrect(
-            "The first two steps are right, but after 40 the parameters differ from gradient "
-            "descent's. Does every step zero the gradients, run backward() and update?",
-            Case(shown, f"a final loss below {GOOD_LOSS}", fmt(final)))
-    return (f"Right: the loss fell from {curve[0]:.3g} to {final:.3g} in {STEPS} steps, and "
-            f"each step moved every parameter by exactly -lr * grad. Forward, zero, backward, "
-            f"update: that is all training is.")
+            "Every step is right, but losses[0] is not the loss of the first step's forward pass "
+            "(before its update). Append `loss.data` of each step's own loss.",
+            Case(shown, f"losses[0] = {fmt(start_loss)}", fmt(losses[0])))
+    end_loss = mse([watched.model(x) for x in XS], YS).data
+    if not end_loss < start_loss:
+        raise Incorrect("The loss did not fall.", Case(shown, f"below {fmt(start_loss)}",
+                                                      fmt(end_loss)))
+    return (f"Right: all {DECAY_STEPS} steps were -lr_k · grad with fresh gradients, the "
+            f"learning rate going from {fmt(DECAY_LR0)} down to {fmt(DECAY_LR0 / 10)}, and the "
+            f"loss fell from {start_loss:.4f} to {end_loss:.4f}.")
 
 
 q1 = Exercise(
     "07.1",
-    "your training loop",
-    "train_loop",
-    _test_train_loop,
+    "a learning rate that decays",
+    "train_decay",
+    _test_train_decay,
     hints=[
-        "Inside `for step in range(steps):` do the four steps of section 6 in order, and "
-        "`losses.append(loss.data)`; after the loop, `return losses`.",
-        "The loss: `preds = [model(x) for x in xs]`, then "
-        "`sum((pred - y) ** 2 for pred, y in zip(preds, ys)) / len(ys)`.",
-        "Before `loss.backward()`, set `p.grad = 0.0` for every `p` in `model.parameters()`; "
-        "after it, `p.data -= lr * p.grad` for every `p`.",
+        "Start from section 6's loop. The only new line computes this step's learning rate, "
+        "at the top of `for k in range(steps):`.",
+        "At k = 0 the learning rate is lr0, at k = steps - 1 it is lr0 / 10: "
+        "`lr_k = lr0 * (1 - 0.9 * k / (steps - 1))`.",
+        "Then the four steps as before (forward and mean squared error, zero every grad, "
+        "`loss.backward()`, update), with `p.data -= lr_k * p.grad`; append `loss.data` each "
+        "step and return the list.",
     ],
     solution='''
-        def train_loop(model, xs, ys, steps, lr):
-            """Train model on (xs, ys); return the loss of every step."""
+        def train_decay(model, xs, ys, steps, lr0):
+            """Gradient descent on the MSE, the learning rate falling from lr0 to lr0 / 10."""
             params = model.parameters()
             losses = []
-            for step in range(steps):
-                preds = [model(x) for x in xs]  # 1. forward pass and loss
+            for k in range(steps):
+                lr_k = lr0 * (1 - 0.9 * k / (steps - 1))  # lr0 at k = 0, lr0 / 10 at the last k
+                preds = [model(x) for x in xs]
                 loss = sum((pred - y) ** 2 for pred, y in zip(preds, ys)) / len(ys)
-                for p in params:  # 2. zero the gradients
+                for p in params:
                     p.grad = 0.0
-                loss.backward()  # 3. backward pass
-                for p in params:  # 4. update: a small step downhill
-                    p.data -= lr * p.grad
+                loss.backward()
+                for p in params:
+                    p.data -= lr_k * p.grad
                 losses.append(loss.data)
             return losses
     ''',
@@ -208,128 +212,195 @@ q1 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 07.2 The mean squared error as a function
+# 07.2 The mean absolute error
 # ----------------------------------------------------------------------------------------------
 
-LOSS_CASES = [  # (predictions, targets): different lengths, so a fixed divisor shows
+MAE_CASES = [  # (predictions, targets): different lengths, and misses of both signs
     ([0.5, -0.25, 1.5], [1.0, -1.0, 0.0]),
-    ([0.2], [1.0]),
     ([0.4250, 0.1582, 0.2487, 0.4009], YS),
+    ([0.2], [1.0]),
 ]
 
 
-def _test_mse_loss(answer: object) -> str:
-    expect_function(answer, "mse_loss")
-    for numbers, targets in LOSS_CASES:
+def _sign(x: float) -> float:
+    return 1.0 if x > 0 else -1.0
+
+
+def _measured_slope(answer: object, numbers: list[float], targets: list[float], i: int,
+                    shown: str) -> float:
+    """The slope of the student's loss in prediction i, measured by nudging it both ways."""
+    def loss_at(t: float) -> float:
+        preds = [Value(t) if j == i else Value(q) for j, q in enumerate(numbers)]
+        return getattr(call_student(answer, preds, list(targets), shown=shown), "data",
+                       float("nan"))
+
+    return central_difference(loss_at, numbers[i])
+
+
+def _test_mae_loss(answer: object) -> str:
+    expect_function(answer, "mae_loss")
+    for numbers, targets in MAE_CASES:
+        n = len(numbers)
+        shown = f"mae_loss([{', '.join(f'Value({p:g})' for p in numbers)}], {targets})"
         preds = [Value(p) for p in numbers]
-        shown = f"mse_loss([{', '.join(f'Value({p:g})' for p in numbers)}], {targets})"
         out = call_student(answer, preds, list(targets), shown=shown)
         expect_value_node(out, shown)
-        n = len(numbers)
-        squares = [(p - y) ** 2 for p, y in zip(numbers, targets)]
-        expected = sum(squares) / n
+        misses = [p - y for p, y in zip(numbers, targets)]
+        expected = sum(abs(m) for m in misses) / n
         if not is_close(out.data, expected, TOLERANCE):
-            if n > 1 and is_close(out.data, sum(squares), TOLERANCE):
-                advice = (f"That is the sum of the {n} squares. The mean divides it by the "
-                          f"number of examples, `len(preds)`.")
-            elif is_close(out.data, sum(abs(p - y) for p, y in zip(numbers, targets)) / n,
-                          TOLERANCE):
-                advice = "That is the mean of the misses' sizes: square each miss instead."
+            if n > 1 and is_close(out.data, sum(abs(m) for m in misses), TOLERANCE):
+                advice = (f"That is the sum of the {n} sizes of the misses. The mean divides it "
+                          f"by the number of examples, `len(preds)`.")
+            elif is_close(out.data, sum(m * m for m in misses) / n, TOLERANCE):
+                advice = ("That is the mean squared error. This loss takes the size of each "
+                          "miss, |pred − y|, without squaring it.")
+            elif is_close(out.data, sum(misses) / n, TOLERANCE):
+                advice = ("That is the mean of the misses with their signs, so a miss above "
+                          "and one below cancel out. Take the size of each miss: |pred − y|.")
             else:
-                advice = "Square each miss (prediction minus target), add them, divide by N."
+                advice = "Take the size of each miss, |pred − y|, add them, divide by N."
             raise Incorrect(advice, Case(shown, fmt(expected), fmt(out.data)))
+
         grads = backprop_gradients(out)
         for i, (p, y) in enumerate(zip(preds, targets)):
-            want = 2 * (p.data - y) / n
+            measured = _measured_slope(answer, numbers, targets, i, shown)
+            want = _sign(numbers[i] - y) / n
+            where = f"{shown}, d(loss)/d(preds[{i}])"
+            if not is_close(measured, want, 1e-6):
+                raise Incorrect("The value is right here, but its slope, measured by nudging "
+                                "this prediction, is not sign(pred − y) / N.",
+                                Case(where, fmt(want), fmt(measured)))
             got = grads.get(id(p), 0.0)
             if not is_close(got, want, TOLERANCE):
                 raise Incorrect(
                     "The value is right, but the gradient does not reach the predictions: build "
                     "the loss from the prediction Values themselves (`pred - y`), not from "
                     "their `.data`, so that backward() can go through it.",
-                    Case(f"{shown}, d(loss)/d(preds[{i}])", fmt(want), fmt(got)))
-    return ("Right: the mean of the squared misses, a Value whose gradient sends 2·(pred − y)/N "
-            "to every prediction.")
+                    Case(where, fmt(want), fmt(got)))
+    return ("Right: the mean of the sizes of the misses, a Value whose gradient sends "
+            "sign(pred − y)/N to every prediction: the same push for a small miss as for a "
+            "large one.")
 
 
 q2 = Exercise(
     "07.2",
-    "the mean squared error as a function",
-    "mse_loss",
-    _test_mse_loss,
+    "the mean absolute error",
+    "mae_loss",
+    _test_mae_loss,
     hints=[
-        "Pair each prediction with its target: `zip(preds, targets)`.",
-        "For each pair, `(pred - y) ** 2` is a Value. Add them up with `sum(...)`.",
-        "Divide the sum by the number of examples, `len(preds)`, and return that Value.",
+        "For each pair, the miss `pred - y` is a Value. Its size is the miss itself when "
+        "`miss.data > 0`, and `-miss` otherwise: both are Values, so the graph is kept.",
+        "`abs(miss)` does the same in one call: `Value` has `__abs__`, with slope sign(miss). "
+        "(Or, with notebook 04's relu: `miss.relu() + (-miss).relu()`.)",
+        "Add the sizes up with `sum(...)` and divide by `len(preds)`; return that Value.",
     ],
     solution='''
-        def mse_loss(preds, targets):
-            """The mean of (pred - target)**2 over the examples, as a Value."""
-            squares = [(pred - y) ** 2 for pred, y in zip(preds, targets)]
-            return sum(squares) / len(squares)
+        def mae_loss(preds, targets):
+            """The mean of |pred - target| over the examples, as a Value."""
+            sizes = [abs(pred - y) for pred, y in zip(preds, targets)]
+            return sum(sizes) / len(sizes)
     ''',
 )
 
 
 # ----------------------------------------------------------------------------------------------
-# 07.3 The update step
+# 07.3 A step with weight decay
 # ----------------------------------------------------------------------------------------------
 
-STEP_DATA = [1.0, -2.0, 0.5, 3.0]
-STEP_GRADS = [0.5, -1.0, 0.0, 2.0]
-STEP_LR = 0.1
+WD_DATA = [1.0, -2.0, 0.5, 3.0]
+WD_GRADS = [0.5, -1.0, 0.0, 2.0]
+WD_LR = 0.1
+WD_LAMBDA = 0.05
 
 
-def _test_sgd_step(answer: object) -> str:
-    expect_function(answer, "sgd_step")
-    params = [Value(d) for d in STEP_DATA]
-    for p, g in zip(params, STEP_GRADS):
+def _wd_step(data: list[float], grads: list[float], lr: float, lam: float) -> list[float]:
+    return [d - lr * (g + 2 * lam * d) for d, g in zip(data, grads)]
+
+
+def _wd_advice(start: list[float], after: list[float]) -> str:
+    """What went wrong, judged by which common slip gives these numbers."""
+    lr, lam = WD_LR, WD_LAMBDA
+    slips = [
+        ([d - lr * g for d, g in zip(start, WD_GRADS)],
+         "That is a plain step: the weight decay is missing. Add 2 · λ · p to each gradient."),
+        (_wd_step(start, WD_GRADS, lr, lam / 2),
+         "The decay is half as large as it should be: the slope of λ · p² is 2 · λ · p."),
+        ([d - lr * g - 2 * lam * d for d, g in zip(start, WD_GRADS)],
+         "The decay term is not multiplied by the learning rate: the whole of "
+         "(grad + 2 · λ · p) is multiplied by lr."),
+        ([d - lr * (g - 2 * lam * d) for d, g in zip(start, WD_GRADS)],
+         "The decay pushes the parameters away from 0: add 2 · λ · p to the gradient, "
+         "do not subtract it."),
+        ([d + lr * (g + 2 * lam * d) for d, g in zip(start, WD_GRADS)],
+         "The step went uphill: subtract lr · (grad + 2 · λ · p) instead of adding it."),
+    ]
+    if after == start:
+        return ("The parameters did not move. Change each `p.data` in place (`p.data -= ...`): "
+                "a new list of numbers leaves the parameters as they were.")
+    for numbers, advice in slips:
+        if _same(after, numbers):
+            return advice
+    return "Each parameter should become p − lr · (grad + 2 · λ · p)."
+
+
+def _test_decay_step(answer: object) -> str:
+    expect_function(answer, "decay_step")
+    params = [Value(d) for d in WD_DATA]
+    for p, g in zip(params, WD_GRADS):
         p.grad = g
-    shown = f"sgd_step(params, lr={STEP_LR}) with data {STEP_DATA} and grads {STEP_GRADS}"
-    call_student(answer, params, STEP_LR, shown=shown)
-    step = [-STEP_LR * g for g in STEP_GRADS]
+    shown = (f"decay_step(params, lr={WD_LR}, lam={WD_LAMBDA}) with data {WD_DATA} and "
+             f"grads {WD_GRADS}")
+    call_student(answer, params, WD_LR, WD_LAMBDA, shown=shown)
+    expected = _wd_step(WD_DATA, WD_GRADS, WD_LR, WD_LAMBDA)
     after = _numbers(params)
-    expected = [d + s for d, s in zip(STEP_DATA, step)]
     if not _same(after, expected):
-        if after == STEP_DATA:
-            advice = ("The parameters did not move. Change each `p.data` in place "
-                      "(`p.data -= ...`): a new list of numbers leaves the parameters as "
-                      "they were.")
-        else:
-            advice = _step_advice(_step_multiple(STEP_DATA, after, step), 1)
-        raise Incorrect(advice, Case(shown, f"data [{', '.join(fmt(e) for e in expected)}]",
-                                     f"data [{', '.join(fmt(a) for a in after)}]"))
+        raise Incorrect(_wd_advice(WD_DATA, after),
+                        Case(shown, f"data {_listed(expected)}", f"data {_listed(after)}"))
 
-    # A real network: one step at a small learning rate must lower the loss.
-    model = _small_model()
-    loss = mse([model(x) for x in SMALL_XS], SMALL_YS)
-    loss.backward()
-    call_student(answer, model.parameters(), 0.05, shown="sgd_step(model.parameters(), lr=0.05)")
-    lower = mse([model(x) for x in SMALL_XS], SMALL_YS).data
-    if not lower < loss.data:
-        raise Incorrect("After one step on a network the loss did not go down.",
-                        Case("loss after sgd_step(model.parameters(), lr=0.05)",
-                             f"below {fmt(loss.data)}", fmt(lower)))
-    if not all(math.isfinite(p.data) for p in model.parameters()):
-        raise Incorrect("A step left a parameter that is not a finite number.",
-                        Case("sgd_step(model.parameters(), lr=0.05)", "finite parameters", "nan"))
-    return (f"Right: every parameter moved by −lr · grad, and one step on a network took its loss "
-            f"from {loss.data:.4f} to {lower:.4f}. The minus sign is what makes it downhill.")
+    # With no gradient at all, every parameter shrinks towards 0 by the same factor, each step.
+    params = [Value(d) for d in WD_DATA]
+    shown = f"decay_step(params, lr=0.5, lam=0.1) twice, data {WD_DATA}, grads 0"
+    for _ in range(2):
+        for p in params:
+            p.grad = 0.0
+        call_student(answer, params, 0.5, 0.1, shown=shown)
+    expected = [d * 0.9 * 0.9 for d in WD_DATA]
+    if not _same(_numbers(params), expected):
+        raise Incorrect("With every gradient 0, each step should multiply every parameter by "
+                        "1 − 2 · lr · λ = 0.9: the decay uses the parameter's current value.",
+                        Case(shown, f"data {_listed(expected)}",
+                             f"data {_listed(_numbers(params))}"))
+
+    # A network: the same step as course.optim.SGD with weight_decay = 2 λ.
+    model, reference = MLP(3, [4, 4, 1], seed=0), MLP(3, [4, 4, 1], seed=0)
+    for net in (model, reference):
+        mse([net(x) for x in XS], YS).backward()
+    call_student(answer, model.parameters(), 0.2, 0.01,
+                 shown="decay_step(model.parameters(), lr=0.2, lam=0.01)")
+    SGD(reference.parameters(), lr=0.2, weight_decay=0.02).step()
+    if not _same(_numbers(model.parameters()), _numbers(reference.parameters())):
+        raise Incorrect("On a network the step differs from p − lr · (grad + 2 · λ · p).",
+                        Case("decay_step(model.parameters(), lr=0.2, lam=0.01)",
+                             fmt(reference.parameters()[0].data), fmt(model.parameters()[0].data)))
+    return ("Right: each parameter moved by −lr · (grad + 2 · λ · p), in place. The extra term is "
+            "the gradient of λ · p²: it pulls every weight a little towards 0 at each step.")
 
 
 q3 = Exercise(
     "07.3",
-    "the update step",
-    "sgd_step",
-    _test_sgd_step,
+    "a step with weight decay",
+    "decay_step",
+    _test_decay_step,
     hints=[
-        "Loop over the parameters; each one is a Value with `.data` and `.grad`.",
-        "Downhill is against the gradient: the new `p.data` is `p.data - lr * p.grad`.",
+        "Adding λ · p² to the loss for every parameter adds its slope, 2 · λ · p, to each "
+        "gradient. Loop over the parameters and work that out for each one.",
+        "The step is the usual one with that gradient: "
+        "`p.data -= lr * (p.grad + 2 * lam * p.data)`.",
     ],
     solution='''
-        def sgd_step(params, lr):
-            """One step of gradient descent: every parameter a small step downhill."""
+        def decay_step(params, lr, lam):
+            """One gradient step on the loss plus lam * p**2 for every parameter, in place."""
             for p in params:
-                p.data -= lr * p.grad
+                p.data -= lr * (p.grad + 2 * lam * p.data)
     ''',
 )

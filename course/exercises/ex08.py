@@ -1,6 +1,6 @@
 """Exercises of notebook 08, training a classifier: binary cross-entropy that never overflows,
-the early-stopping rule on a list of dev losses, and cross-entropy for several classes that
-stays finite for logits of +-1000.
+early stopping that asks each improvement to beat the best by more than min_delta, and
+cross-entropy for several classes that stays finite for logits of +-1000.
 
 The two losses are checked the way the notebook checks its own: the value against an exact
 reference, the gradient backward() gives against a slope measured by nudging the score, and
@@ -10,7 +10,6 @@ both at extreme scores where a formula taken straight from the definition overfl
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from collections.abc import Callable
 
@@ -27,7 +26,6 @@ from course.exercises.checking import (
     fmt,
     is_close,
 )
-from course.training import EarlyStopping
 
 
 def _log1p_exp(x: float) -> float:
@@ -154,45 +152,81 @@ q1 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 08.2 Early stopping: when to stop, and which epoch to restore
+# 08.2 Early stopping with a minimum improvement, min_delta
 # ----------------------------------------------------------------------------------------------
 
 NAN = float("nan")
 
-# (dev losses, patience): a case each for the ways the rule is easy to get wrong
+# (dev losses, patience, min_delta): a case each for the ways the rule is easy to get wrong
 STOPPING_CASES = [
-    ([0.9, 0.7, 0.6, 0.65, 0.62, 0.61, 0.7, 0.5], 3),  # stops before the late 0.5
-    ([0.8, 0.8, 0.8, 0.8], 2),  # a tie is not an improvement
-    ([0.9, 0.8, 0.7, 0.6], 2),  # never stops
-    ([1.0, 0.9, 0.95, 0.97, 0.8, 0.85, 0.86, 0.87, 0.88], 3),  # an improvement resets the count
-    ([0.6, 0.7, 0.5], 1),  # patience 1: the first bad epoch ends it
-    ([0.6, NAN, NAN, 0.1], 2),  # nan (training blew up) is never an improvement
-    ([0.5], 4),  # one epoch
+    ([0.9, 0.7, 0.6, 0.65, 0.62, 0.61, 0.7, 0.5], 3, 0.0),  # min_delta 0: the plain rule
+    ([0.8, 0.8, 0.8, 0.8], 2, 0.0),  # a tie is not an improvement
+    ([0.5, 0.48, 0.46, 0.44, 0.6, 0.7], 2, 0.1),  # small drops neither count nor reset
+    ([0.5, 0.49, 0.48, 0.47, 0.46, 0.3], 3, 0.05),  # drops smaller than min_delta do not count
+    ([1.0, 0.75, 0.75, 0.5], 2, 0.25),  # a drop of exactly min_delta does not count either
+    ([1.0, 0.9, 0.96, 0.87, 0.95, 0.84], 2, 0.05),  # measured from the best, not the last epoch
+    ([0.9, 0.5, 0.3, 0.2], 2, 0.5),  # the best moves only with a counted improvement
+    ([0.6, NAN, NAN, 0.1], 2, 0.01),  # nan (training blew up) is never an improvement
+    ([NAN, 0.5, 0.4], 2, 0.0),  # ... not even the first epoch's
+    ([0.5], 4, 0.1),  # one epoch
 ]
 
 
-def _expected_epochs(dev_losses: list[float], patience: int) -> tuple[int, int | None]:
-    """(best epoch, stop epoch or None), by course.training.EarlyStopping itself."""
-    stopper = EarlyStopping(patience=patience)
-    best = None
-    for epoch, loss in enumerate(dev_losses):
-        stop = stopper.update(loss, [])
-        if stopper.checks_since_best == 0:
-            best = epoch
-        if stop:
-            return best, epoch
-    return best, None
+def _walk(losses: list[float], patience: int, counts: Callable[[float, float], bool], *,
+          any_drop_is_best: bool = False, any_drop_resets: bool = False,
+          from_previous: bool = False, late: int = 0) -> tuple[int | None, int | None]:
+    """(best epoch, stop epoch or None): early stopping, ``counts`` saying what improves.
+
+    Without keywords it is the rule itself; each keyword makes one slip, so that a wrong
+    answer can be named: every lower loss becomes the best, every lower loss resets the
+    count, the loss is compared with the previous epoch's, training stops ``late`` epochs late.
+    """
+    best_loss, best_epoch, waited, previous = math.inf, None, 0, math.inf
+    for epoch, loss in enumerate(losses):
+        if counts(loss, previous if from_previous else best_loss):
+            best_loss, best_epoch, waited = loss, epoch, 0
+        else:
+            lower = loss < best_loss
+            if any_drop_is_best and lower:
+                best_loss, best_epoch = loss, epoch
+            waited = 0 if any_drop_resets and lower else waited + 1
+            if waited == patience + late:
+                return best_epoch, epoch
+        previous = loss
+    return best_epoch, None
 
 
-def _random_cases(count: int = 30, seed: int = 8) -> list[tuple[list[float], int]]:
+def _beats(min_delta: float) -> Callable[[float, float], bool]:
+    """The rule: lower than the best by more than min_delta (False for nan)."""
+    return lambda loss, best: loss < best - min_delta
+
+
+def _expected_stop(losses: list[float], patience: int,
+                   min_delta: float) -> tuple[int | None, int | None]:
+    return _walk(losses, patience, _beats(min_delta))
+
+
+def _rounding_free(losses: list[float], patience: int, min_delta: float) -> bool:
+    """True when no comparison lands so close to min_delta that rounding decides it."""
+    answers = {_walk(losses, patience, rule) for rule in (
+        _beats(min_delta),
+        lambda loss, best: best - loss > min_delta,
+        lambda loss, best: loss + min_delta < best,
+    )}
+    return len(answers) == 1
+
+
+def _random_stopping_cases(count: int = 40, seed: int = 8) -> list[tuple[list[float], int, float]]:
     rng = random.Random(seed)
     cases = []
-    for _ in range(count):
+    while len(cases) < count:
         losses, level = [], 1.0
         for _ in range(rng.randint(3, 25)):
-            level *= rng.uniform(0.85, 1.1)
+            level *= rng.uniform(0.88, 1.08)
             losses.append(round(level, 3))
-        cases.append((losses, rng.randint(1, 5)))
+        case = (losses, rng.randint(1, 5), rng.choice([0.0, 0.002, 0.005, 0.01, 0.03]))
+        if _rounding_free(*case):
+            cases.append(case)
     return cases
 
 
@@ -203,74 +237,95 @@ def _shown_losses(losses: list[float]) -> str:
 def _as_epochs(returned: object, shown: str) -> tuple[object, object]:
     if not isinstance(returned, (tuple, list)) or len(returned) != 2:
         raise Incorrect(
-            "`early_stopping_epochs` should return two things: (best_epoch, stop_epoch), "
-            "with stop_epoch None when training runs to the end.",
+            "Return two things: (best_epoch, stop_epoch), with stop_epoch None when training "
+            "runs to the end of the list.",
             Case(shown, "(best_epoch, stop_epoch)", repr(returned)),
         )
     return tuple(returned)
 
 
-def _is_whole(x: object) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _stopping_advice(losses: list[float], patience: int, want: tuple, got: tuple) -> str:
-    best, stop = want
-    if any(math.isnan(v) for v in losses):
-        return ("A nan dev loss (training blew up) is never an improvement: `nan < best` is "
-                "False, and that is what the rule should use.")
-    if got[0] == min(range(len(losses)), key=losses.__getitem__) and got[0] != best:
-        return ("The epoch to restore is the best one seen *before* training stopped: the "
-                "losses after the stop were never measured.")
-    if stop is not None and _is_whole(got[1]) and got[1] == stop + 1:
-        return (f"Training stops at the end of the epoch that makes {patience} epochs in a row "
-                f"without improvement, not one epoch later.")
-    if stop is not None and _is_whole(got[1]) and got[1] == stop - 1:
-        return f"Stop after {patience} epochs without improvement, not {patience - 1}."
-    if len(set(losses)) < len(losses):
-        return ("An improvement must be *lower* than the best so far: an equal loss counts as "
-                "an epoch without improvement.")
-    return ("After each epoch: a dev loss lower than the best so far is the new best (count "
-            "back to 0); otherwise count one more epoch without improvement, and stop when the "
-            "count reaches patience.")
+def _stopping_advice(losses: list[float], patience: int, min_delta: float,
+                     got: tuple) -> str:
+    """What a wrong (best_epoch, stop_epoch) says about the rule that gave it."""
+    slips = [
+        (_walk(losses, patience, lambda loss, best: not loss >= best - min_delta),
+         "A nan dev loss (training blew up) is never an improvement: `nan < x` is False, and "
+         "that is the comparison to use."),
+        (_walk(losses, patience, lambda loss, best: loss < best),
+         f"min_delta = {min_delta:g} was left out: a loss counts as an improvement only if it "
+         f"is lower than the best by *more than* min_delta, `loss < best_loss - min_delta`."),
+        (_walk(losses, patience, lambda loss, best: loss <= best - min_delta),
+         "A drop of exactly min_delta is not enough: it must be *more than* min_delta "
+         "(`<`, not `<=`)."),
+        (_walk(losses, patience, _beats(min_delta), from_previous=True),
+         "Compare each loss with the best loss so far, not with the previous epoch's loss."),
+        (_walk(losses, patience, _beats(min_delta), any_drop_is_best=True),
+         "A drop smaller than min_delta is no improvement: the best loss and its epoch stay "
+         "where they are. The best epoch is the last one that counted as an improvement, and "
+         "the next one must beat *its* loss by more than min_delta."),
+        (_walk(losses, patience, _beats(min_delta), any_drop_resets=True),
+         "A drop smaller than min_delta is no improvement, so it does not reset the count of "
+         "epochs without one: it adds 1 to it."),
+        (_walk(losses, patience, _beats(min_delta), late=1),
+         f"Training stops at the end of the epoch that makes {patience} epochs in a row "
+         f"without improvement, not one epoch later."),
+        (_walk(losses, patience, _beats(min_delta), late=-1),
+         f"Stop after {patience} epochs without improvement, not {patience - 1}."),
+    ]
+    for slip, advice in slips:
+        if got == slip:
+            return advice
+    best, stop = _expected_stop(losses, patience, min_delta)
+    if stop is not None and got[1] == stop and got[0] != best:
+        return ("The epoch to restore is the last one that counted as an improvement *before* "
+                "training stopped: the losses after the stop were never measured.")
+    return ("After each epoch: a dev loss lower than the best by more than min_delta is the new "
+            "best (its epoch is remembered, the count goes back to 0); any other loss adds 1 to "
+            "the count of epochs without improvement, and training stops when it reaches "
+            "patience.")
 
 
 def _test_early_stopping(answer: object) -> str:
-    expect_function(answer, "early_stopping_epochs")
-    cases = STOPPING_CASES + _random_cases()
-    for losses, patience in cases:
-        shown = f"early_stopping_epochs({_shown_losses(losses)}, patience={patience})"
-        got = _as_epochs(call_student(answer, list(losses), patience, shown=shown), shown)
-        want = _expected_epochs(losses, patience)
+    expect_function(answer, "early_stopping_min_delta")
+    cases = STOPPING_CASES + _random_stopping_cases()
+    for losses, patience, min_delta in cases:
+        shown = (f"early_stopping_min_delta({_shown_losses(losses)}, patience={patience}, "
+                 f"min_delta={min_delta:g})")
+        got = _as_epochs(call_student(answer, list(losses), patience, min_delta, shown=shown),
+                         shown)
+        want = _expected_stop(losses, patience, min_delta)
         if got != want:
-            raise Incorrect(_stopping_advice(losses, patience, want, got),
+            raise Incorrect(_stopping_advice(losses, patience, min_delta, got),
                             Case(shown, repr(want), repr(got)))
     return (
-        f"Right: on {len(cases)} lists of dev losses, yours stops at the same epoch as "
-        f"course.training.EarlyStopping and restores the same best epoch, with ties, nan and "
-        f"losses that only improve after the stop."
+        f"Right on {len(cases)} lists of dev losses: drops of min_delta or less count as no "
+        f"improvement and do not move the best, nan never improves, and min_delta = 0 gives "
+        f"back section 5's rule. course.training.EarlyStopping(patience, min_delta) works "
+        f"this way too."
     )
 
 
 q2 = Exercise(
     "08.2",
-    "early stopping: when to stop, what to restore",
-    "early_stopping_epochs",
+    "early stopping with a minimum improvement",
+    "early_stopping_min_delta",
     _test_early_stopping,
     hints=[
-        "Walk through the list once, keeping the best loss so far, its epoch, and how many epochs "
-        "in a row have brought no improvement.",
-        "`if loss < best_loss:` is an improvement (and it is False for nan, as it should be): "
-        "remember the epoch and set the count to 0. Otherwise add 1 to the count.",
-        "When the count reaches patience, return (best_epoch, this epoch) at once: the later "
-        "losses do not exist yet when training stops. After the loop, return (best_epoch, None).",
+        "Start from section 5's rule: walk through the list once, keeping the best loss so far, "
+        "its epoch, and how many epochs in a row have brought no improvement.",
+        "Only the test changes: `loss < best_loss - min_delta` is an improvement (it is False "
+        "for nan, and for a drop of exactly min_delta). Only then do the best loss, its epoch "
+        "and the count change.",
+        "Any other loss, even one a little below the best, adds 1 to the count. When the count "
+        "reaches patience, return (best_epoch, this epoch) at once; after the loop, return "
+        "(best_epoch, None).",
     ],
     solution='''
-        def early_stopping_epochs(dev_losses, patience):
-            """(epoch whose parameters to restore, epoch after which training stops, or None)."""
+        def early_stopping_min_delta(dev_losses, patience, min_delta):
+            """(last epoch that improved by more than min_delta, epoch of the stop or None)."""
             best_loss, best_epoch, epochs_without_improvement = math.inf, None, 0
             for epoch, loss in enumerate(dev_losses):
-                if loss < best_loss:  # strictly lower; False for nan
+                if loss < best_loss - min_delta:  # False for nan, and for small drops
                     best_loss, best_epoch, epochs_without_improvement = loss, epoch, 0
                 else:
                     epochs_without_improvement += 1

@@ -1,13 +1,14 @@
-"""Exercises of notebook 11, a language model of names: a name's log-likelihood read from a
-bigram table, a softmax that stays finite for logits of +-1000, and the smoothing strength
-chosen on the dev names.
+"""Exercises of notebook 11, a language model of names: the greedy name (always the most likely
+next character) read from a bigram table, a softmax that stays finite for logits of +-1000, and
+the smoothing strength chosen on the dev names.
 
-Each check runs the student's code on tables and names of its own. The log-likelihood is
-compared with the sum computed here, and its classic slips (a missing end mark, the average
-instead of the sum, a row and column swapped) are named. The softmax is checked for its
-values, its gradient (against the formula p_i (c_i - sum_k c_k p_k)) and its stability. The
-smoothing is checked on splits built so that choosing it on the training names, or ignoring
-the dev names, gives a different answer from choosing it on the dev names.
+Each check runs the student's code on tables and names of its own. The greedy name is checked
+on tables built so that its path is known (a loop cut by max_length, an early end, a tie), and
+its classic slips (row and column swapped, never leaving the start row, the end mark kept, one
+letter too many) are named. The softmax is checked for its values, its gradient (against the
+formula p_i (c_i - sum_k c_k p_k)) and its stability. The smoothing is checked on splits built
+so that choosing it on the training names, or ignoring the dev names, gives a different answer
+from choosing it on the dev names.
 """
 
 from __future__ import annotations
@@ -24,16 +25,15 @@ from course.exercises.checking import (
     backprop_gradients,
     call_student,
     expect_function,
-    expect_number,
     expect_value_node,
     fmt,
     is_close,
 )
 from course.names import (
     CHARS,
+    INDEX,
     average_nll,
     bigram_counts,
-    bigrams,
     load_names,
     probabilities,
     split_names,
@@ -42,10 +42,8 @@ from course.names import (
 TOLERANCE = 1e-9
 
 # ----------------------------------------------------------------------------------------------
-# 11.1 A name's log-likelihood from the table
+# 11.1 The greedy name: always the most likely next character
 # ----------------------------------------------------------------------------------------------
-
-CHECK_NAMES = ["emma", "bob", "xavier", "al"]
 
 
 def _lopsided_table(seed: int) -> list[list[float]]:
@@ -59,75 +57,136 @@ def _lopsided_table(seed: int) -> list[list[float]]:
     return table
 
 
-def _ll(name: str, probs: list[list[float]], pairs: list[tuple[int, int]] | None = None) -> float:
-    return sum(math.log(probs[i][j]) for i, j in (bigrams(name) if pairs is None else pairs))
+def _table_with(steps: dict[str, str], seed: int) -> list[list[float]]:
+    """A random table in which, for each row c in ``steps``, the character steps[c] is by far
+    the most likely to follow c: the greedy path is known in advance."""
+    table = _lopsided_table(seed)
+    for this, following in steps.items():
+        row = table[INDEX[this]]
+        j = INDEX[following]
+        row[j] = 2 * max(row)
+        total = sum(row)
+        table[INDEX[this]] = [p / total for p in row]
+    return table
 
 
-def _ll_advice(got: float, name: str, probs: list[list[float]]) -> str:
-    """What a wrong log-likelihood says about the code that computed it."""
-    pairs = bigrams(name)
-    right = _ll(name, probs)
-    near = [
-        (-right, "That is the negative log-likelihood. The log-likelihood is the sum of "
-                 "ln P itself, a negative number: leave out the minus sign."),
-        (math.exp(right), "That is the likelihood, the product of the probabilities. Add "
-                          "their logarithms instead (math.log of each)."),
-        (right / len(pairs), f"That is the average over the {len(pairs)} pairs. The "
-                             f"log-likelihood of a name is their sum."),
-        (right / math.log(10), "That is the sum of log10 P. Use the natural log, math.log."),
-        (_ll(name, probs, pairs[:-1]), "The last pair is missing: the name ends with '.', "
-                                       "so the pair (last letter, '.') counts too."),
-        (_ll(name, probs, pairs[1:]), "The first pair is missing: the name starts after "
-                                      "'.', so the pair ('.', first letter) counts too."),
-        (_ll(name, probs, pairs[1:-1]), "Both end pairs are missing: mark the name as "
-                                        "'.' + name + '.' before reading its pairs."),
-        (sum(math.log(probs[j][i]) for i, j in pairs), "Rows and columns are swapped: "
-         "probs[i][j] is the probability that character j follows character i, so read "
-         "probs[this][next]."),
+def _tied_table() -> list[list[float]]:
+    """Row '.' has 'e' and 'm' tied for the largest; after them, '.' is the most likely."""
+    table = _table_with({"e": ".", "m": "."}, seed=4)
+    row = table[0]
+    row[INDEX["e"]] = row[INDEX["m"]] = 2 * max(row)
+    table[0] = [p / sum(row) for p in row]
+    return table
+
+
+def _greedy(table: list[list[float]], max_length: int, *, transposed: bool = False,
+            stay_on_start: bool = False, last_on_tie: bool = False,
+            keep_mark: bool = False, extra: int = 0) -> str:
+    """The greedy name; each keyword makes one slip, so that a wrong answer can be named."""
+    row, name = 0, ""
+    while len(name) < max_length + extra:
+        weights = [table[k][row] for k in range(27)] if transposed else table[row]
+        order = range(26, -1, -1) if last_on_tie else range(27)
+        following = max(order, key=lambda k: weights[k])
+        if following == 0:
+            return name + "." if keep_mark else name
+        name += CHARS[following]
+        row = 0 if stay_on_start else following
+    return name
+
+
+def _greedy_cases() -> list[tuple[list[list[float]], int, str]]:
+    train = split_names(load_names())[0]
+    counted = bigram_counts(train)
+    return [
+        (_table_with({".": "b", "b": "o", "o": "b"}, seed=0), 3, "'.' -> b -> o -> b"),
+        (_table_with({".": "b", "b": "o", "o": "b"}, seed=0), 10, "b and o follow each other"),
+        (_table_with({".": "b", "b": "o", "o": "."}, seed=1), 10, "ends after 'bo'"),
+        (_table_with({".": "."}, seed=2), 5, "'.' most likely at the start"),
+        (_tied_table(), 5, "'e' and 'm' tied after '.'"),
+        (_lopsided_table(3), 12, "a random table"),
+        (_lopsided_table(5), 0, "max_length 0"),
+        (counted, 8, "the counts of the training names"),
+        (probabilities(counted, 1.0), 8, "the training names' table, add-one smoothing"),
     ]
-    for value, advice in near:
-        if is_close(got, value, TOLERANCE):
+
+
+def _greedy_advice(got: str, table: list[list[float]], max_length: int) -> str:
+    slips = [
+        (_greedy(table, max_length, last_on_tie=True), "On a tie take the character that comes "
+         "first in CHARS, as `max(range(27), key=...)` does."),
+        (_greedy(table, max_length, transposed=True), "Rows and columns are swapped: the "
+         "probabilities of what follows character i are its row, table[i]; take the largest "
+         "entry of that row."),
+        (_greedy(table, max_length, stay_on_start=True), "After each character, move to *its* "
+         "row: the next choice is made from table[index of the character just chosen], not "
+         "from the start row again."),
+        (_greedy(table, max_length, keep_mark=True), "The end mark '.' is not part of the "
+         "name: when it is the most likely next character, stop and return the letters so far."),
+        (_greedy(table, max_length, extra=1), f"The name may have at most max_length = "
+         f"{max_length} letters: stop when it has that many."),
+        (_greedy(table, max_length, extra=-1), f"The name may have max_length = {max_length} "
+         f"letters, not one fewer."),
+    ]
+    for slip, advice in slips:
+        if got == slip:
             return advice
-    return ("Mark the name as '.' + name + '.', and add math.log(probs[i][j]) for each pair "
-            "of neighbours, i the index of the character and j of the one after it.")
+    return ("Start at row 0 ('.'); take the column with the largest number in the current row; "
+            "if it is 0 ('.') stop, otherwise add that character to the name, move to its row, "
+            "and stop anyway once the name has max_length letters.")
 
 
-def _test_log_likelihood(answer: object) -> str:
-    expect_function(answer, "log_likelihood")
-    for seed in (0, 1):
-        probs = _lopsided_table(seed)
-        for name in CHECK_NAMES:
-            shown = f"log_likelihood({name!r}, probs)"
-            got = expect_number(call_student(answer, name, probs, shown=shown), shown)
-            expected = _ll(name, probs)
-            if not is_close(got, expected, TOLERANCE):
-                raise Incorrect(_ll_advice(got, name, probs), Case(shown, fmt(expected), fmt(got)))
-    table = probabilities(bigram_counts(split_names(load_names())[0]), smoothing=1.0)
-    emma = _ll("emma", table)
-    return (f"Right: five pairs, .e em mm ma a., whose ln P add up to {emma:.3f} for 'emma' "
-            f"in the training table, {-emma / 5:.3f} a pair on average.")
+def _test_greedy_name(answer: object) -> str:
+    expect_function(answer, "greedy_name")
+    for table, max_length, about in _greedy_cases():
+        shown = f"greedy_name(table, {max_length})  # {about}"
+        got = call_student(answer, [list(row) for row in table], max_length, shown=shown)
+        want = _greedy(table, max_length)
+        if not isinstance(got, str):
+            raise Incorrect("Return the name as a string of letters, without the '.' marks.",
+                            Case(shown, repr(want), repr(got)))
+        again = call_student(answer, [list(row) for row in table], max_length, shown=shown)
+        if again != got:
+            raise Incorrect("Two calls with the same table gave two different names: the "
+                            "greedy name draws nothing at random, it takes the most likely "
+                            "character every time.", Case(shown, repr(want), repr(again)))
+        if got != want:
+            raise Incorrect(_greedy_advice(got, table, max_length),
+                            Case(shown, repr(want), repr(got)))
+    table = probabilities(bigram_counts(split_names(load_names())[0]), 1.0)
+    first = max(range(27), key=lambda k: table[0][k])
+    after = max(range(27), key=lambda k: table[first][k])
+    return (f"Right. On the training names' table the greedy name is "
+            f"{_greedy(table, 20)!r}: the likeliest start is {CHARS[first]!r} "
+            f"({table[0][first]:.3f}), and after it the likeliest next character is "
+            f"{CHARS[after]!r} ({table[first][after]:.3f}). Always the likeliest step gives one "
+            f"name, always the same, and a short one: that is why section 2 draws at random.")
 
 
 q1 = Exercise(
     "11.1",
-    "a name's log-likelihood from the table",
-    "log_likelihood",
-    _test_log_likelihood,
+    "the greedy name",
+    "greedy_name",
+    _test_greedy_name,
     hints=[
-        "Put the marks on first: `marked = '.' + name + '.'`; its pairs of neighbours are "
-        "`zip(marked, marked[1:])`.",
-        "A character's row or column number is its position in CHARS: `CHARS.index(c)`.",
-        "Add `math.log(probs[i][j])` over the pairs, i for the character and j for the one "
-        "after it, and return the sum (a negative number).",
+        "It is section 2's `sample_name` with the random draw replaced: start at row 0 ('.'), "
+        "and each time take the most likely next character instead of drawing one.",
+        "The most likely next character after character i is the column with the largest "
+        "number in row i: `max(range(27), key=lambda j: table[i][j])` (on a tie, the first).",
+        "Loop while `len(name) < max_length`: if the column found is 0 ('.'), return the name; "
+        "otherwise add `CHARS[j]` to it and move to row j. After the loop, return the name.",
     ],
     solution='''
-        def log_likelihood(name, probs):
-            """The sum of ln P(next | this) over the pairs of '.' + name + '.'."""
-            marked = "." + name + "."
-            total = 0.0
-            for this, following in zip(marked, marked[1:]):
-                total += math.log(probs[CHARS.index(this)][CHARS.index(following)])
-            return total
+        def greedy_name(table, max_length):
+            """From '.', always the most likely next character, until '.' or max_length letters."""
+            row, name = 0, ""
+            while len(name) < max_length:
+                following = max(range(27), key=lambda j: table[row][j])  # first on a tie
+                if following == 0:  # the end mark is the most likely: the name is complete
+                    return name
+                name += CHARS[following]
+                row = following
+            return name
     ''',
 )
 

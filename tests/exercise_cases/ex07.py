@@ -4,19 +4,25 @@ from course.engine import Value
 from course.losses import mse
 
 
-def loop(zero_grads: bool = True, sign: float = -1.0, zero_after_backward: bool = False,
-         summed: bool = False, loss_after_update: bool = False, zero_once: bool = False):
-    """A training loop for exercise 07.1 with the chosen bugs (none: a right answer)."""
+def decay_loop(zero_grads: bool = True, sign: float = -1.0, summed: bool = False,
+               schedule: str = "linear", loss_after_update: bool = False):
+    """A decaying-learning-rate loop for exercise 07.1 with the chosen bugs (none: right)."""
 
-    def train_loop(model, xs, ys, steps, lr):
+    def train_decay(model, xs, ys, steps, lr0):
         params, losses = model.parameters(), []
-        for step in range(steps):
+        for k in range(steps):
+            if schedule == "linear":
+                lr = lr0 * (1 - 0.9 * k / (steps - 1))
+            elif schedule == "constant":
+                lr = lr0
+            elif schedule == "off by one":  # never reaches lr0 / 10
+                lr = lr0 * (1 - 0.9 * k / steps)
+            else:  # "to zero"
+                lr = lr0 * (1 - k / (steps - 1))
             loss = mse([model(x) for x in xs], ys, reduction="sum" if summed else "mean")
-            if zero_grads and not (zero_once and step > 0):
+            if zero_grads:
                 model.zero_grad()
             loss.backward()
-            if zero_after_backward:
-                model.zero_grad()
             for p in params:
                 p.data += sign * lr * p.grad
             if loss_after_update:
@@ -24,101 +30,141 @@ def loop(zero_grads: bool = True, sign: float = -1.0, zero_after_backward: bool 
             losses.append(loss.data)
         return losses
 
-    return train_loop
+    return train_decay
 
 
-def zeroing_at_the_end(model, xs, ys, steps, lr):
-    """Right too: the gradients start at 0, and each step sets them back to 0 after its update."""
+def decay_by_interpolation(model, xs, ys, steps, lr0):
+    """Right too: the rate as a mix of lr0 and lr0 / 10, the grads zeroed after the update."""
     losses = []
-    for _ in range(steps):
+    for k in range(steps):
+        t = k / (steps - 1)
+        rate = (1 - t) * lr0 + t * (lr0 / 10)
         preds = [model(x) for x in xs]
         loss = sum((pred - y) ** 2 for pred, y in zip(preds, ys)) * (1 / len(ys))
         loss.backward()
         for p in model.parameters():
-            p.data -= lr * p.grad
+            p.data = p.data - rate * p.grad
             p.grad = 0
         losses.append(loss)  # Values instead of numbers: the check reads their .data
     return losses
 
 
-def returns_nothing(model, xs, ys, steps, lr):
-    loop()(model, xs, ys, steps, lr)
+def decay_returns_nothing(model, xs, ys, steps, lr0):
+    decay_loop()(model, xs, ys, steps, lr0)
 
 
-def sum_of_squares(preds, targets):
-    return sum((p - y) ** 2 for p, y in zip(preds, targets))
+def mae_summed(preds, targets):
+    return sum(abs(p - y) for p, y in zip(preds, targets))
 
 
-def mean_of_sizes(preds, targets):
-    return sum(abs((p - y).data) for p, y in zip(preds, targets)) / len(preds) + 0 * preds[0]
+def mae_squared(preds, targets):
+    return sum((p - y) ** 2 for p, y in zip(preds, targets)) / len(preds)
 
 
-def divided_by_four(preds, targets):
-    return sum((p - y) ** 2 for p, y in zip(preds, targets)) / 4
+def mae_signed(preds, targets):
+    return sum(p - y for p, y in zip(preds, targets)) / len(preds)
 
 
-def from_data(preds, targets):
-    return Value(sum((p.data - y) ** 2 for p, y in zip(preds, targets)) / len(preds))
+def mae_from_data(preds, targets):
+    return Value(sum(abs(p.data - y) for p, y in zip(preds, targets)) / len(preds))
 
 
-def returns_a_float(preds, targets):
-    return sum((p.data - y) ** 2 for p, y in zip(preds, targets)) / len(preds)
+def mae_detached(preds, targets):
+    """A Value of the right size whose graph does not reach the predictions."""
+    return sum(Value(abs(p.data - y)) for p, y in zip(preds, targets)) / len(preds)
 
 
-def mse_by_hand(preds, targets):
-    """Right too: a loop, and the targets subtracted the other way round."""
+def mae_float(preds, targets):
+    return sum(abs(p.data - y) for p, y in zip(preds, targets)) / len(preds)
+
+
+def mae_by_choice(preds, targets):
+    """Right too: the miss or its negative, chosen by the sign of its number."""
     total = Value(0.0)
     for p, y in zip(preds, targets):
-        total = total + (y - p) * (y - p)
+        miss = p - y
+        total = total + (miss if miss.data > 0 else -miss)
     return total * (1.0 / len(preds))
 
 
-def uphill_step(params, lr):
+def mae_by_relu(preds, targets):
+    """Right too: |d| = relu(d) + relu(-d)."""
+    sizes = [(p - y).relu() + (y - p).relu() for p, y in zip(preds, targets)]
+    return sum(sizes) / len(sizes)
+
+
+def plain_step(params, lr, lam):
     for p in params:
-        p.data += lr * p.grad
+        p.data -= lr * p.grad
 
 
-def step_without_lr(params, lr):
+def half_decay(params, lr, lam):
     for p in params:
-        p.data -= p.grad
+        p.data -= lr * (p.grad + lam * p.data)
 
 
-def new_numbers(params, lr):
-    return [p.data - lr * p.grad for p in params]
-
-
-def step_and_zero(params, lr):
-    """Right too: the step, then zeroing the gradients (the next backward() starts from 0)."""
+def decay_without_lr(params, lr, lam):
     for p in params:
-        p.data = p.data - lr * p.grad
-        p.grad = 0.0
+        p.data -= lr * p.grad + 2 * lam * p.data
+
+
+def decay_away_from_zero(params, lr, lam):
+    for p in params:
+        p.data -= lr * (p.grad - 2 * lam * p.data)
+
+
+def uphill_decay(params, lr, lam):
+    for p in params:
+        p.data += lr * (p.grad + 2 * lam * p.data)
+
+
+def decay_new_numbers(params, lr, lam):
+    return [p.data - lr * (p.grad + 2 * lam * p.data) for p in params]
+
+
+def decay_from_start(params, lr, lam, _start={}):  # noqa: B006 -- the slip is the point
+    """Wrong: remembers each parameter's first value and decays that one at every call."""
+    for p in params:
+        first = _start.setdefault(id(p), p.data)
+        p.data -= lr * (p.grad + 2 * lam * first)
+
+
+def shrink_then_step(params, lr, lam):
+    """Right too: shrink by 1 - 2 lr lam, then the plain step."""
+    for p in params:
+        p.data = p.data * (1 - 2 * lr * lam) - lr * p.grad
 
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
 WRONG = {
-    "07.1": [(loop(zero_grads=False), "piling up"),
-             (loop(sign=+1.0), "Subtract lr * grad"),
-             (loop(zero_grads=False, sign=+1.0), "Subtract lr * grad"),
-             (loop(zero_after_backward=True), "did not move"),
-             (loop(summed=True), "3 times too big"),
-             (loop(loss_after_update=True), "before the update"),
-             (loop(zero_once=True), "piling up"),
-             (returns_nothing, "return the list of the 40 losses")],
-    "07.2": [(sum_of_squares, "sum of the 3 squares"),
-             (mean_of_sizes, "square each miss"),
-             (divided_by_four, "Square each miss"),
-             (from_data, "does not reach the predictions"),
-             (returns_a_float, "should return a Value")],
-    "07.3": [(uphill_step, "Subtract lr * grad"),
-             (step_without_lr, "times the right one"),
-             (new_numbers, "Change each `p.data` in place")],
+    "07.1": [(decay_loop(zero_grads=False), "piling up"),
+             (decay_loop(sign=+1.0), "uphill"),
+             (decay_loop(summed=True), "4 times too big"),
+             (decay_loop(schedule="constant"), "did not decay"),
+             (decay_loop(schedule="off by one"), "lr0 / 10 at k = steps − 1"),
+             (decay_loop(schedule="to zero"), "falls to 0 at the last step"),
+             (decay_loop(loss_after_update=True), "before its update"),
+             (decay_returns_nothing, "return the list of the 20 losses")],
+    "07.2": [(mae_summed, "sum of the 3 sizes"),
+             (mae_squared, "mean squared error"),
+             (mae_signed, "cancel out"),
+             (mae_from_data, "does not reach the predictions"),
+             (mae_detached, "does not reach the predictions"),
+             (mae_float, "should return a Value")],
+    "07.3": [(plain_step, "weight decay is missing"),
+             (half_decay, "slope of λ · p² is 2 · λ · p"),
+             (decay_without_lr, "not multiplied by the learning rate"),
+             (decay_away_from_zero, "away from 0"),
+             (uphill_decay, "uphill"),
+             (decay_new_numbers, "in place"),
+             (decay_from_start, "current value")],
 }
 
 # exercise id -> other correct answers (a different way to the same result must pass)
 ALSO_CORRECT = {
-    "07.1": [loop(), zeroing_at_the_end],
-    "07.2": [mse_by_hand],
-    "07.3": [step_and_zero],
+    "07.1": [decay_loop(), decay_by_interpolation],
+    "07.2": [mae_by_choice, mae_by_relu],
+    "07.3": [shrink_then_step],
 }
 
 # what the solutions use from their notebook, besides math and Value

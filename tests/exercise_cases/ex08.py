@@ -37,36 +37,61 @@ def bce_softplus(score, label):
 
 
 # ----------------------------------------------------------------------------------------------
-# 08.2 early stopping
+# 08.2 early stopping with min_delta
 # ----------------------------------------------------------------------------------------------
 
 
-def stopping(improves, extra_epochs=0, look_at_all=False):
-    """An early-stopping rule with one chosen mistake."""
+def stopping(improves, extra_epochs=0, look_at_all=False, any_drop_is_best=False,
+             any_drop_resets=False):
+    """An early-stopping rule with min_delta and one chosen mistake.
 
-    def early_stopping_epochs(dev_losses, patience):
+    ``improves(loss, best, min_delta)`` says what counts as an improvement.
+    """
+
+    def early_stopping_min_delta(dev_losses, patience, min_delta):
         best_loss, best_epoch, waited = math.inf, None, 0
         for epoch, loss in enumerate(dev_losses):
-            if improves(loss, best_loss):
+            if improves(loss, best_loss, min_delta):
                 best_loss, best_epoch, waited = loss, epoch, 0
-            else:
-                waited += 1
-                if waited == patience + extra_epochs:
-                    if look_at_all:
-                        return dev_losses.index(min(dev_losses)), epoch
-                    return best_epoch, epoch
+                continue
+            if any_drop_is_best and loss < best_loss:
+                best_loss, best_epoch = loss, epoch
+            waited = 0 if any_drop_resets and loss < best_loss else waited + 1
+            if waited == patience + extra_epochs:
+                if look_at_all:
+                    return dev_losses.index(min(dev_losses)), epoch
+                return best_epoch, epoch
         return best_epoch, None
 
-    return early_stopping_epochs
+    return early_stopping_min_delta
 
 
-def epochs_since_best(dev_losses, patience):
-    """Another right answer: count epochs since the best one, as the notebook's loop does."""
+def beats(loss, best, min_delta):
+    return loss < best - min_delta
+
+
+def against_previous(dev_losses, patience, min_delta):
+    """Each loss compared with the previous epoch's instead of the best so far."""
+    previous, best_epoch, waited = math.inf, None, 0
+    for epoch, loss in enumerate(dev_losses):
+        if loss < previous - min_delta:
+            best_epoch, waited = epoch, 0
+        else:
+            waited += 1
+            if waited == patience:
+                return best_epoch, epoch
+        previous = loss
+    return best_epoch, None
+
+
+def epochs_since_best(dev_losses, patience, min_delta):
+    """Another right answer: the drop itself compared with min_delta, and epochs counted since
+    the best one, as section 5's loop does."""
     best_loss, best_epoch = math.inf, None
     for epoch, loss in enumerate(dev_losses):
-        if loss < best_loss:
+        if best_loss - loss > min_delta:
             best_loss, best_epoch = loss, epoch
-        elif epoch - best_epoch == patience:
+        elif epoch - (-1 if best_epoch is None else best_epoch) == patience:
             return best_epoch, epoch
     return best_epoch, None
 
@@ -111,11 +136,17 @@ WRONG = {
              (bce_as_a_number, "should return a Value"),
              (bce_detached, "differs from the slope measured by nudging"),
              (bce_labels_swapped, "wrong value")],
-    "08.2": [(stopping(lambda loss, best: loss < best, look_at_all=True), "*before* training"),
-             (stopping(lambda loss, best: loss <= best), "*lower*"),
-             (stopping(lambda loss, best: loss < best, extra_epochs=1), "not one epoch later"),
-             (stopping(lambda loss, best: not loss >= best), "nan dev loss"),
-             (lambda dev_losses, patience: dev_losses.index(min(dev_losses)), "return two")],
+    "08.2": [(stopping(beats, look_at_all=True), "*before* training"),
+             (stopping(lambda loss, best, d: loss < best), "was left out: a loss counts"),
+             (stopping(lambda loss, best, d: loss <= best - d), "exactly min_delta"),
+             (stopping(beats, extra_epochs=1), "not one epoch later"),
+             (stopping(beats, extra_epochs=-1), "not 2."),
+             (stopping(lambda loss, best, d: not loss >= best - d), "nan dev loss"),
+             (stopping(beats, any_drop_is_best=True), "stay where they are"),
+             (stopping(beats, any_drop_resets=True), "does not reset the count"),
+             (against_previous, "not with the previous epoch's"),
+             (lambda dev_losses, patience, min_delta: dev_losses.index(min(dev_losses)),
+              "Return two things")],
     "08.3": [(ce_unshifted, "overflowed"),
              (ce_log_of_stable_softmax, "rounded to 0, and ln 0"),
              (ce_probability, "wrong value")],

@@ -1,37 +1,60 @@
 """Answers to exercise set ex11 that its checks must judge: wrong ones and other right ones."""
 
 import math
+import random
 
-from course.names import CHARS, INDEX, average_nll, bigram_counts, probabilities
-
-
-def ll_with(marks: tuple[str, str] = (".", "."), reduce: str = "sum", swapped: bool = False,
-            sign: float = 1.0, log=math.log):
-    """A log_likelihood for exercise 11.1 with the chosen slips (none: a right answer)."""
-
-    def log_likelihood(name, probs):
-        marked = marks[0] + name + marks[1]
-        logs = []
-        for a, b in zip(marked, marked[1:]):
-            i, j = CHARS.index(a), CHARS.index(b)
-            logs.append(log(probs[j][i] if swapped else probs[i][j]))
-        total = sum(logs)
-        if reduce == "mean":
-            total /= len(logs)
-        if reduce == "product":
-            total = math.exp(total)
-        return sign * total
-
-    return log_likelihood
+from course.names import CHARS, average_nll, bigram_counts, probabilities
 
 
-def ll_by_product(name, probs):
-    """Right too: the log of the product (fine for names this short)."""
-    marked = "." + name + "."
-    product = 1.0
-    for a, b in zip(marked, marked[1:]):
-        product *= probs[INDEX[a]][INDEX[b]]
-    return math.log(product)
+def greedy_with(transposed=False, stay_on_start=False, keep_mark=False, ties_to_last=False,
+                at_most=lambda length, max_length: length < max_length):
+    """A greedy_name for exercise 11.1 with the chosen slips (none: a right answer)."""
+
+    def greedy_name(table, max_length):
+        row, name = 0, ""
+        while at_most(len(name), max_length):
+            weights = [table[k][row] for k in range(27)] if transposed else table[row]
+            best = 0
+            for j in range(1, 27):
+                if weights[j] > weights[best] or (ties_to_last and weights[j] == weights[best]):
+                    best = j
+            if best == 0:
+                return name + "." if keep_mark else name
+            name += CHARS[best]
+            row = 0 if stay_on_start else best
+        return name
+
+    return greedy_name
+
+
+def greedy_sampled():
+    """Draws the next character by its probability, as section 2 does: not the greedy name."""
+    calls = []
+
+    def greedy_name(table, max_length):
+        rng = random.Random(len(calls))
+        calls.append(1)
+        row, name = 0, ""
+        while len(name) < max_length:
+            row = rng.choices(range(27), weights=table[row])[0]
+            if row == 0:
+                break
+            name += CHARS[row]
+        return name
+
+    return greedy_name
+
+
+def greedy_by_index(table, max_length):
+    """Right too: the largest of each row found with index(max(row)), a for loop on the length."""
+    name, row = "", 0
+    for _ in range(max_length):
+        row = table[row].index(max(table[row]))
+        if row == 0:
+            break
+        name += CHARS[row]
+    return name
+
 
 
 def softmax_naive(logits):
@@ -102,13 +125,16 @@ def choose_in_a_loop(train_names, dev_names, strengths):
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
 WRONG = {
-    "11.1": [(ll_with(sign=-1.0), "negative log-likelihood"),
-             (ll_with(reduce="product"), "the product of the probabilities"),
-             (ll_with(reduce="mean"), "the average over the 5 pairs"),
-             (ll_with(log=math.log10), "log10"),
-             (ll_with(marks=(".", "")), "The last pair is missing"),
-             (ll_with(marks=("", "")), "Both end pairs are missing"),
-             (ll_with(swapped=True), "Rows and columns are swapped")],
+    "11.1": [(greedy_with(transposed=True), "Rows and columns are swapped"),
+             (greedy_with(stay_on_start=True), "move to *its* row"),
+             (greedy_with(keep_mark=True), "The end mark '.' is not part of the name"),
+             (greedy_with(ties_to_last=True), "On a tie"),
+             (greedy_with(at_most=lambda length, max_length: length <= max_length),
+              "at most max_length"),
+             (greedy_with(at_most=lambda length, max_length: length < max_length - 1),
+              "not one fewer"),
+             (greedy_sampled(), "two different names"),
+             (lambda table, max_length: list(greedy_with()(table, max_length)), "as a string")],
     "11.2": [(softmax_naive, "e^1000 overflows"),
              (softmax_unnormalised, "do not add up to 1"),
              (softmax_of_numbers, "gradient does not reach the logits")],
@@ -121,7 +147,7 @@ WRONG = {
 
 # exercise id -> other correct answers (a different way to the same result must pass)
 ALSO_CORRECT = {
-    "11.1": [ll_by_product],
+    "11.1": [greedy_by_index],
     "11.2": [softmax_shift_as_value],
     "11.3": [choose_in_a_loop],
 }
