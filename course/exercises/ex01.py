@@ -6,7 +6,15 @@ multiplies the error by the same factor, ``1 - 2*x**2*lr`` (``1 - 8*lr`` for x =
 
 from __future__ import annotations
 
-from course.exercises.checking import Case, Exercise, Incorrect, expect_number, fmt
+from course.exercises.checking import (
+    Case,
+    Exercise,
+    Incorrect,
+    call_student,
+    expect_function,
+    expect_number,
+    fmt,
+)
 from course.single_weight import classify_descent, single_weight_descent
 
 LR_TOLERANCE = 0.002  # answers read off a table or a slider are accepted this close
@@ -35,46 +43,73 @@ def known_mistake(lr: float, mistakes: dict[float, str]) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 01.1 Where the oscillation starts
+# 01.1 Does this run oscillate? For any input
 # ----------------------------------------------------------------------------------------------
 
+# (input x, learning rate as a multiple of the one where the factor 1 - 2*x**2*lr is 0);
+# x = 2 first, so that an answer written for x = 2 only passes those and then fails.
+OSCILLATION_CASES = [(x, ratio) for x in (2.0, 0.5, 1.0, 4.0, 10.0)
+                     for ratio in (0.5, 0.9, 1.1, 1.5, 2.5)]
 
-def _test_oscillation_start(answer: object) -> str:
-    lr = expect_learning_rate(answer, "lr_oscillation_starts")
-    if abs(lr - 1 / 8) <= LR_TOLERANCE:
-        return (
-            "Right: the factor 1 − 8·lr is 0 at lr = 1/8 = 0.125. Above that it is negative, "
-            "so every step jumps over w = 3 to the other side."
-        )
-    if lr > 1 / 8:
-        advice = "At this learning rate the run already oscillates: the start is lower."
-    else:
-        advice = "At this learning rate the error keeps its sign: the start is higher."
-    advice += known_mistake(lr, {
-        0.25: "0.25 is where the oscillation stops shrinking (the factor is −1).",
-    })
-    raise Incorrect(
-        f"`lr_oscillation_starts = {fmt(lr)}`. {advice}",
-        Case(f"10 steps from w = 1 with lr = {fmt(lr)}",
-             "the smallest lr whose run jumps over w = 3",
-             f"factor 1 − 8·lr = {fmt(1 - 8 * lr)}: the run {run_regime(lr, 2.0, 6.0)}"),
+
+def first_errors(lr: float, x: float, steps: int = 3) -> str:
+    """The errors w - w_best of the first steps from w = 1, with y = 3*x (best weight 3)."""
+    return ", ".join(fmt(round(w - 3, 6) + 0.0) for w in single_weight_descent(
+        lr, steps, x=x, y=3 * x))
+
+
+def _oscillation_mistake(x: float, ratio: float) -> str:
+    """What a common wrong answer got wrong, from the first case it fails."""
+    if x != 2.0:  # the cases with x = 2 come first, so the answer passed them all
+        return " It is right for x = 2: with another input the gradient, and the factor, change."
+    if ratio in (1.1, 1.5):
+        return (" The run converges here, but it jumps over the best weight at every step: "
+                "that counts as oscillating.")
+    return ""
+
+
+def _test_oscillates(answer: object) -> str:
+    expect_function(answer, "oscillates")
+    for x, ratio in OSCILLATION_CASES:
+        lr = ratio / (2 * x * x)
+        shown = f"oscillates({fmt(lr)}, {fmt(x)})"
+        got = call_student(answer, lr, x, shown=shown)
+        if not isinstance(got, bool):
+            raise Incorrect(f"`{shown}` returned {got!r}: it should return True or False.",
+                            Case(shown, "True or False", repr(got)))
+        expected = ratio > 1
+        if got != expected:
+            mistake = _oscillation_mistake(x, ratio)
+            raise Incorrect(
+                f"`{shown}` returned {got}, but from w = 1 the error w − 3 (with y = {fmt(3 * x)}) "
+                f"goes {first_errors(lr, x)}: it "
+                f"{'changes' if expected else 'keeps'} its sign at every step.{mistake}",
+                Case(shown, str(expected), f"{got}; errors {first_errors(lr, x)}"),
+            )
+    return (
+        "Right: with input x the gradient is 2·x²·(w − w_best), so each step multiplies the "
+        "error by 1 − 2·x²·lr, whatever the target y. The run oscillates when that factor is "
+        "negative: the larger the input, the smaller the learning rate where that starts."
     )
 
 
 q1 = Exercise(
     "01.1",
-    "where the oscillation starts",
-    "lr_oscillation_starts",
-    _test_oscillation_start,
+    "does this run oscillate?",
+    "oscillates",
+    _test_oscillates,
     hints=[
-        "Oscillating means that the error w − 3 changes sign from one step to the next.",
-        "Every step multiplies the error by 1 − 8·lr. A number multiplied by a negative factor "
-        "changes sign.",
-        "Find the learning rate where 1 − 8·lr stops being positive: solve 1 − 8·lr = 0.",
+        "Oscillating means that the error w − w_best changes sign at every step. Redo the "
+        "algebra of section 5 with a letter x instead of 2, and y = x·w_best.",
+        "grad = 2·(w·x − y)·x = 2·x²·(w − w_best), so w_new − w_best = (1 − 2·x²·lr)·(w − w_best).",
+        "A number multiplied by a negative factor changes sign: return whether 1 − 2·x²·lr < 0.",
     ],
     solution="""
-        # every step multiplies the error w - 3 by 1 - 8*lr, which turns negative above lr = 1/8
-        lr_oscillation_starts = 1 / 8
+        def oscillates(lr, x):
+            # every step multiplies the error w - w_best by this factor
+            factor = 1 - 2 * x**2 * lr
+            # a negative factor flips the sign of the error: w jumps over w_best
+            return factor < 0
     """,
 )
 

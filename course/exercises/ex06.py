@@ -1,10 +1,11 @@
-"""Exercises of notebook 06, neuron, layer, MLP: a layer as a table of weights, an MLP with its
-own output activation, and the base class that gives every module ``zero_grad()``.
+"""Exercises of notebook 06, neuron, layer, MLP: a layer as a table of weights, every layer's
+outputs for one input, and the base class that gives every module ``zero_grad()``.
 
-The checks of 06.1 and 06.2 build the student's class and the matching ``course.nn`` module,
-give both the same parameters and compare outputs and gradients (``expect_same_module``); when
-they differ, they look for the likely mistake (parameters in another order, the wrong
-activation on a layer) and say so.
+The check of 06.1 builds the student's layer and the matching ``course.nn.Layer``, gives both
+the same parameters and compares outputs and gradients (``expect_same_module``); when they
+differ, it looks for the likely mistake (parameters in another order, the wrong activation) and
+says so. The check of 06.2 runs the student's function on ``course.nn.MLP``s and compares each
+layer's outputs with separate ``course.nn.Layer``s holding copies of the same weights.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from course.exercises.checking import (
     Exercise,
     Incorrect,
     StudentError,
+    backprop_gradients,
     call_student,
+    expect_function,
     fmt,
     is_close,
     type_name,
@@ -210,103 +213,138 @@ q1 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 06.2 An MLP whose last layer has its own activation
+# 06.2 Every layer's outputs
 # ----------------------------------------------------------------------------------------------
 
-NETWORK_CASES = [
-    (3, [4, 4, 1], Value.tanh, Value.tanh),
-    (2, [16, 16, 1], Value.relu, None),  # micrograd's classifier
-    (2, [3, 2], Value.tanh, Value.sigmoid),
-    (2, [3], Value.relu, None),  # one layer: it is the output layer
+# (nin, nouts, hidden activation, output activation) of course.nn.MLP, and one input each
+OUTPUT_CASES = [
+    (3, [4, 4, 1], "tanh", "tanh", [2.0, 3.0, -1.0]),
+    (2, [16, 16, 1], "relu", "linear", [1.0, -1.0]),  # micrograd's classifier
+    (3, [1, 2], "tanh", "sigmoid", [0.5, -1.5, 2.0]),  # a hidden layer of one neuron
+    (2, [3], "relu", "linear", [-0.5, 1.5]),  # one layer: it is the output layer
 ]
-NETWORK_INPUTS = [[1.5, -2.0, 0.5], [-0.5, 1.0, 2.0]]
 
 
-def _package_mlp(nin: int, nouts: list[int], hidden: Callable | None,
-                 output: Callable | None) -> nn.MLP:
-    return nn.MLP(nin, nouts, activation=ACTIVATION_NAME[hidden],
-                  output_activation=ACTIVATION_NAME[output], seed=0)
+def _as_list(output: object) -> list:
+    """A layer's output as a list: course.nn returns the Value itself for one neuron."""
+    return list(output) if isinstance(output, (list, tuple)) else [output]
 
 
-def _network_mistake(net: object, reference: nn.MLP, hidden: Callable | None,
-                     output: Callable | None, x: list[float]) -> str | None:
-    """Which activation mix-up makes the student's network differ from ``reference``, if any."""
-    values = [p.data for p in reference.parameters()]
-    mixups = [
-        ((hidden, hidden), "The last layer should use output_activation "
-                           f"({ACTIVATION_CODE[output]}), not the hidden layers' activation."),
-        ((output, output), "The hidden layers should use activation "
-                           f"({ACTIVATION_CODE[hidden]}); only the last layer uses "
-                           "output_activation."),
-        ((output, hidden), "The two activations are swapped: hidden layers use activation, the "
-                           "last layer output_activation."),
-    ]
-    for (inner, last), advice in mixups:
-        if (inner, last) == (hidden, output):
-            continue
-        model = _package_mlp(reference.nin, [lay.nout for lay in reference.layers], inner, last)
-        for p, value in zip(model.parameters(), values):
-            p.data = value
-        if _gives_the_same(net, x, model):
-            return advice
-    return None
+def _expected_outputs(model: nn.MLP, x: list[float]) -> list[list[float]]:
+    """Each layer's outputs, from separate course.nn.Layers holding copies of model's weights."""
+    outputs = []
+    for layer in model.layers:
+        copy = nn.Layer(layer.nin, layer.nout, layer.activation, seed=0)
+        for p, value in zip(copy.parameters(), layer.parameters()):
+            p.data = value.data
+        x = [v.data for v in _as_list(copy(x))]
+        outputs.append(x)
+    return outputs
 
 
-def _test_network(answer: object) -> str:
-    _expect_class(answer, "Network")
-    for case_index, (nin, nouts, hidden, output) in enumerate(NETWORK_CASES):
-        shown = (f"Network({nin}, {nouts}, {ACTIVATION_CODE[hidden]}, "
-                 f"{ACTIVATION_CODE[output]})")
-        net = call_student(answer, nin, list(nouts), hidden, output, shown=shown)
-        reference = _with_values(_package_mlp(nin, nouts, hidden, output), seed=20 + case_index)
-        inputs = [x[:nin] for x in NETWORK_INPUTS]
-        _compare(net, reference, inputs, shown, _network_mistake, hidden, output)
-        call = f"{shown}({inputs[0]})"
-        out = call_student(net, list(inputs[0]), shown=call)
-        if nouts[-1] == 1 and isinstance(out, (list, tuple)):
-            raise Incorrect("With one output neuron, return that Value itself, not a list of "
-                            "one (as your MLP does: `x[0] if len(x) == 1 else x`).",
-                            Case(call, "a Value", f"a {type_name(out)} of {len(out)}"))
+def _check_layer_count(got: list, expected: list[list[float]], shown: str) -> None:
+    if len(got) == len(expected):
+        return
+    advice = ""
+    if len(got) == len(expected) - 1:
+        advice = " The output layer is a layer too: its outputs are the last list."
+    elif len(got) == len(expected) + 1:
+        advice = " The input x is not the output of a layer: leave it out."
+    raise Incorrect(f"`{shown}` should return one list per layer, {len(expected)} lists; it "
+                    f"returned {len(got)}.{advice}",
+                    Case(shown, f"{len(expected)} lists", f"{len(got)}"))
+
+
+def _check_layer(got: object, expected: list[float], where: str) -> None:
+    """One layer's outputs: a list of Values with the expected numbers."""
+    if not isinstance(got, (list, tuple)):
+        raise Incorrect("Every layer's outputs should be a list, even for a layer of one neuron "
+                        "(which returns the Value itself): put that Value in a list of one.",
+                        Case(where, f"a list of {len(expected)} Value(s)", type_name(got)))
+    if len(got) != len(expected):
+        raise Incorrect("Each list should hold one output per neuron of its layer.",
+                        Case(where, f"{len(expected)} outputs", f"{len(got)}"))
+    for i, (value, number) in enumerate(zip(got, expected)):
+        if not hasattr(value, "data") or not hasattr(value, "children"):
+            raise Incorrect("The outputs should be the Values the layers return, not their "
+                            "`.data`: a Value keeps the graph that backward() walks.",
+                            Case(f"{where}[{i}]", "a Value", f"{type_name(value)} {value!r}"))
+        if not is_close(value.data, number, 1e-9):
+            raise Incorrect("These are not the outputs of this layer. Feed x through the "
+                            "layers in turn (`x = layer(x)`): each layer reads the outputs of "
+                            "the one before.",
+                            Case(f"{where}[{i}]", fmt(number), fmt(value.data)))
+
+
+def _check_connected(got: list[list], model: nn.MLP, shown: str) -> None:
+    """Each layer's outputs are the Values the next layer read, so backward() goes through."""
+    needed = [id(p) for p in model.layers[0].neurons[0].parameters()]
+    for index, outputs in enumerate(got):
+        reached = backprop_gradients(outputs[0])
+        if not all(key in reached for key in needed):
+            before = "neuron 0's weights" if index == 0 else "the outputs listed before"
+            raise Incorrect(
+                "Each list should hold the Values the layers computed, the very Values the next "
+                "layer reads, not new Values made from their `.data`: backward() from the last "
+                "output must reach back through every layer to the first layer's weights.",
+                Case(f"{shown}[{index}][0]", f"a Value computed from {before}",
+                     "a Value without them in its graph"))
+        needed = [id(v) for v in outputs]
+
+
+def _test_layer_outputs(answer: object) -> str:
+    expect_function(answer, "layer_outputs")
+    for case_index, (nin, nouts, hidden, output, x) in enumerate(OUTPUT_CASES):
+        model = _with_values(nn.MLP(nin, nouts, activation=hidden, output_activation=output,
+                                    seed=0), seed=30 + case_index)
+        shown = f"layer_outputs(MLP({nin}, {nouts}, {hidden!r}, {output!r}), {x})"
+        try:
+            got = call_student(answer, model, list(x), shown=shown)
+        except StudentError as failure:
+            if isinstance(failure.error, ValueError) and "inputs, got" in str(failure.error):
+                raise Incorrect(f"{failure.message} Each layer reads the outputs of the layer "
+                                f"before it, not x: `x = layer(x)`.", failure.case) from None
+            raise
+        if not isinstance(got, (list, tuple)):
+            raise Incorrect("layer_outputs should return a list: one list of outputs per "
+                            "layer.", Case(shown, "a list of lists", type_name(got)))
+        expected = _expected_outputs(model, x)
+        _check_layer_count(got, expected, shown)
+        for index, (outputs, right) in enumerate(zip(got, expected)):
+            _check_layer(outputs, right, f"{shown}[{index}]")
+        _check_connected(list(got), model, shown)
     return (
-        "Right: on four networks, micrograd's 2 → 16 → 16 → 1 among them, yours gives "
-        "course.nn.MLP's outputs and gradients: hidden layers use activation, the last layer "
-        "output_activation."
+        "Right: on four networks, micrograd's 2 → 16 → 16 → 1 among them, your lists hold every "
+        "layer's outputs, the numbers of course.nn's layers on the same weights, and they are "
+        "the Values the next layer reads. Printed for many inputs, they show what the hidden "
+        "neurons do: which ReLUs output 0, which tanh neurons sit near ±1."
     )
 
 
 q2 = Exercise(
     "06.2",
-    "an MLP with its own output activation",
-    "Network",
-    _test_network,
+    "every layer's outputs",
+    "layer_outputs",
+    _test_layer_outputs,
     hints=[
-        "In __init__, `sizes = [nin] + list(nouts)`; layer i reads sizes[i] inputs and has "
-        "sizes[i + 1] neurons. The last layer is the one with i == len(nouts) - 1.",
-        "`self.layers = [MatrixLayer(sizes[i], sizes[i + 1], output_activation if i == "
-        "len(nouts) - 1 else activation) for i in range(len(nouts))]`.",
-        "__call__ feeds x through the layers in turn (`x = layer(x)`) and returns `x[0] if "
-        "len(x) == 1 else x`; parameters() is `[p for layer in self.layers for p in "
-        "layer.parameters()]`.",
+        "Run the network the way your MLP's __call__ does, `x = layer(x)` for each layer in "
+        "`model.layers`, and keep each layer's result in a list before the next layer reads it.",
+        "A layer of one neuron returns the Value itself, not a list: `if not isinstance(x, "
+        "list): x = [x]`, before you keep it.",
+        "`outputs = []`, then in the loop `x = layer(x)`, wrap x in a list if it is a single "
+        "Value, `outputs.append(x)`; after the loop `return outputs`. Do not rebuild Values "
+        "from `.data`: the next layer must read the very Values you keep.",
     ],
     solution='''
-        class Network:
-            """An MLP whose hidden layers use `activation` and last layer `output_activation`."""
-
-            def __init__(self, nin, nouts, activation, output_activation):
-                sizes = [nin] + list(nouts)
-                self.layers = []
-                for i in range(len(nouts)):
-                    last = i == len(nouts) - 1
-                    act = output_activation if last else activation
-                    self.layers.append(MatrixLayer(sizes[i], sizes[i + 1], act))
-
-            def __call__(self, x):
-                for layer in self.layers:
-                    x = layer(x)
-                return x[0] if len(x) == 1 else x
-
-            def parameters(self):
-                return [p for layer in self.layers for p in layer.parameters()]
+        def layer_outputs(model, x):
+            """The outputs of each layer of model for the input x: one list of Values per layer."""
+            outputs = []
+            for layer in model.layers:
+                x = layer(x)
+                if not isinstance(x, list):  # a layer of one neuron returns the Value itself
+                    x = [x]
+                outputs.append(x)
+            return outputs
     ''',
 )
 

@@ -1,18 +1,20 @@
 """Exercises of notebook 11, a language model of names: the greedy name (always the most likely
-next character) read from a bigram table, a softmax that stays finite for logits of +-1000, and
-the smoothing strength chosen on the dev names.
+next character) read from a bigram table, log-probabilities (a log-softmax) that stay finite
+for logits of +-1000, and the smoothing strength chosen on the dev names.
 
 Each check runs the student's code on tables and names of its own. The greedy name is checked
 on tables built so that its path is known (a loop cut by max_length, an early end, a tie), and
 its classic slips (row and column swapped, never leaving the start row, the end mark kept, one
-letter too many) are named. The softmax is checked for its values, its gradient (against the
-formula p_i (c_i - sum_k c_k p_k)) and its stability. The smoothing is checked on splits built
-so that choosing it on the training names, or ignoring the dev names, gives a different answer
-from choosing it on the dev names.
+letter too many) are named. The log-softmax is checked for its values (against a reference
+worked out to 40 digits, at logits up to +-1000), that e to its values adds up to 1, and for
+its gradient (backward() against central differences of the student's own function). The
+smoothing is checked on splits built so that choosing it on the training names, or ignoring
+the dev names, gives a different answer from choosing it on the dev names.
 """
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 import random
@@ -24,6 +26,7 @@ from course.exercises.checking import (
     Incorrect,
     backprop_gradients,
     call_student,
+    central_difference,
     expect_function,
     expect_value_node,
     fmt,
@@ -192,10 +195,10 @@ q1 = Exercise(
 
 
 # ----------------------------------------------------------------------------------------------
-# 11.2 A softmax for logits of any size
+# 11.2 Log-probabilities for logits of any size
 # ----------------------------------------------------------------------------------------------
 
-SOFTMAX_CASES = [
+LOG_SOFTMAX_CASES = [
     [2.0, 1.0, 0.1],
     [0.5],
     [1000.0, 999.0, 0.0],
@@ -205,82 +208,126 @@ SOFTMAX_CASES = [
 ]
 
 
-def _softmax(numbers_: list[float]) -> list[float]:
-    largest = max(numbers_)
-    exps = [math.exp(z - largest) for z in numbers_]
-    return [e / sum(exps) for e in exps]
+def _exact_log_softmax(numbers_: list[float]) -> list[float]:
+    """z_i - ln(sum_j e^(z_j)) worked out with 40 significant digits, no shift needed."""
+    with decimal.localcontext() as context:
+        context.prec = 40
+        exact = [decimal.Decimal(z) for z in numbers_]
+        log_total = sum(z.exp() for z in exact).ln()
+        return [float(z - log_total) for z in exact]
 
 
-def _test_softmax(answer: object) -> str:
-    expect_function(answer, "softmax")
-    for numbers_ in SOFTMAX_CASES:
-        logits = [Value(z) for z in numbers_]
-        shown = f"softmax([{', '.join(f'Value({z:g})' for z in numbers_[:4])}"
-        shown += ", ...])" if len(numbers_) > 4 else "])"
-        out = call_student(answer, logits, shown=shown)
-        if isinstance(out, (str, bytes)) or not hasattr(out, "__len__") \
-                or len(out) != len(logits):
-            raise Incorrect(f"softmax should return a list of {len(logits)} Values, one "
-                            f"probability per logit.", Case(shown, f"{len(logits)} Values",
-                                                            repr(out)))
-        probs = list(out)
-        for p in probs:
-            expect_value_node(p, shown)
-        expected = _softmax(numbers_)
-        got = [p.data for p in probs]
-        case = Case(shown, "[" + ", ".join(fmt(e) for e in expected) + "]",
-                    "[" + ", ".join(fmt(g) for g in got) + "]")
-        if not all(isinstance(g, numbers.Real) and math.isfinite(g) for g in got):
-            raise Incorrect("A probability came out nan or inf: e^1000 overflows a float. "
-                            "Subtract the largest logit (as a plain number, `.data`) from "
-                            "every logit before exp(): the probabilities stay the same.", case)
-        if not all(is_close(g, e, TOLERANCE) for g, e in zip(got, expected)):
-            advice = ("The probabilities do not add up to 1: divide each exp by the sum of "
-                      "them all." if not is_close(sum(got), 1.0, 1e-6) else
-                      "Each probability is e^(z_k) divided by the sum of e^(z_j) over all j.")
-            raise Incorrect(advice, case)
-        # the gradient of sum_k c_k p_k with respect to z_i is p_i (c_i - sum_k c_k p_k)
+def _shown_call(numbers_: list[float]) -> str:
+    shown = f"log_softmax([{', '.join(f'Value({z:g})' for z in numbers_[:4])}"
+    return shown + (", ...])" if len(numbers_) > 4 else "])")
+
+
+def _student_log_probs(answer: object, numbers_: list[float], shown: str) -> tuple[list, list]:
+    """The logit Values made for one call, and the Values the student's function returned."""
+    logits = [Value(z) for z in numbers_]
+    out = call_student(answer, logits, shown=shown)
+    if isinstance(out, (str, bytes)) or not hasattr(out, "__len__") or len(out) != len(logits):
+        raise Incorrect(f"log_softmax should return a list of {len(logits)} Values, one "
+                        f"log-probability per logit.",
+                        Case(shown, f"{len(logits)} Values", repr(out)))
+    for item in out:
+        expect_value_node(item, shown)
+    return logits, list(out)
+
+
+def _values_advice(got: list[float], expected: list[float], numbers_: list[float]) -> str:
+    if not all(isinstance(g, numbers.Real) and math.isfinite(g) for g in got):
+        if any(g == -math.inf for g in got) and any(math.isfinite(g) for g in got):
+            return ("A log-probability came out -inf: its probability rounds to 0 in a "
+                    "float (e^-1000 does), and ln 0 = -inf. Never take the log of a "
+                    "probability: ln p_i = (z_i - m) - ln(sum_j e^(z_j - m)), and that sum is "
+                    "at least 1.")
+        return ("A log-probability came out nan or inf: e^1000 overflows a float. Subtract the "
+                "largest logit m (a plain number, `.data`) before exp(), and add it back "
+                "outside the log: ln(sum_j e^(z_j)) = m + ln(sum_j e^(z_j - m)).")
+    total = math.fsum(math.exp(g) for g in got)
+    if not is_close(total, 1.0, 1e-9):
+        largest = max(numbers_)
+        if all(is_close(g - largest, e, TOLERANCE) for g, e in zip(got, expected)):
+            return (f"Every value is too large by the largest logit, {fmt(largest)}: "
+                    f"ln(sum_j e^(z_j)) is m + ln(sum_j e^(z_j - m)); subtract the m too.")
+        return (f"These are not log-probabilities: e to the power of each should add up to 1, "
+                f"and they add up to {fmt(total)}. Subtract ln(sum_j e^(z_j - m)) from each "
+                f"z_i - m.")
+    return "Each value is ln p_i = z_i - ln(sum_j e^(z_j)), with p the softmax of the logits."
+
+
+def _measured_slope(answer: object, numbers_: list[float], weights: list[float],
+                    i: int) -> float:
+    """d(sum_k c_k out_k)/d z_i of the student's function, measured by nudging logit i."""
+
+    def mixed(x: float) -> float:
+        nudged = numbers_[:i] + [x] + numbers_[i + 1:]
+        values = _student_log_probs(answer, nudged, _shown_call(nudged))[1]
+        return math.fsum(c * v.data for c, v in zip(weights, values))
+
+    return central_difference(mixed, numbers_[i])
+
+
+def _test_log_softmax(answer: object) -> str:
+    expect_function(answer, "log_softmax")
+    for numbers_ in LOG_SOFTMAX_CASES:
+        shown = _shown_call(numbers_)
+        logits, out = _student_log_probs(answer, numbers_, shown)
+        expected = _exact_log_softmax(numbers_)
+        got = [item.data for item in out]
+        if not all(isinstance(g, numbers.Real) and math.isfinite(g) and is_close(g, e, TOLERANCE)
+                   for g, e in zip(got, expected)):
+            raise Incorrect(_values_advice(got, expected, numbers_),
+                            Case(shown, "[" + ", ".join(fmt(e) for e in expected) + "]",
+                                 "[" + ", ".join(fmt(g) for g in got) + "]"))
+        # backward() through sum_k c_k ln p_k, against the slope measured by nudging each logit
         weights = [math.cos(k + 1.0) for k in range(len(logits))]
-        mix = probs[0] * weights[0]
-        for p, c in zip(probs[1:], weights[1:]):
-            mix = mix + p * c
+        mix = out[0] * weights[0]
+        for item, c in zip(out[1:], weights[1:]):
+            mix = mix + item * c
         grads = backprop_gradients(mix)
-        average = sum(c * e for c, e in zip(weights, expected))
         for i, z in enumerate(logits):
-            want = expected[i] * (weights[i] - average)
+            measured = _measured_slope(answer, numbers_, weights, i)
             have = grads.get(id(z), 0.0)
-            if not is_close(have, want, 1e-7):
+            if not is_close(have, measured, 1e-5):
                 raise Incorrect(
-                    "The probabilities are right, but the gradient does not reach the logits "
-                    "as it should: build the result from the logit Values themselves with "
-                    "Value operations (`(z - largest).exp()`, `+`, `/`), keeping only the "
-                    "shift as a plain number.",
-                    Case(f"d(sum of cos(k+1) * p_k)/d(logit {i}) for {shown}", fmt(want),
-                         fmt(have)))
-    return ("Right: probabilities that add up to 1, finite at logits of ±1000, with the "
-            "gradient of the formula. The shift by the largest logit changes nothing but the "
-            "size of the exponents.")
+                    "The values are right, but backward() does not give the slope that nudging "
+                    "the logit measures: build the result from the logit Values themselves "
+                    "with Value operations (`z - m`, `.exp()`, `sum`, `.log()`), keeping only "
+                    "the shift m as a plain number.",
+                    Case(f"d(sum of cos(k+1) * out_k)/d(logit {i}) for {shown}",
+                         f"{fmt(measured)} (measured)", fmt(have)))
+    example = [1000.0, -1000.0, 0.0]
+    exact = ", ".join(f"{v:.3f}" for v in _exact_log_softmax(example))
+    return (f"Right: finite, exact to 1e-9, and backward() agrees with nudging. For the logits "
+            f"(1000, -1000, 0) the log-probabilities are [{exact}], where the log of the "
+            f"softmax gives -inf for the last two. `course.losses.log_softmax` computes them "
+            f"this way, and its `cross_entropy` is minus the label's entry.")
 
 
 q2 = Exercise(
     "11.2",
-    "a softmax for logits of any size",
-    "softmax",
-    _test_softmax,
+    "log-probabilities for logits of any size",
+    "log_softmax",
+    _test_log_softmax,
     hints=[
-        "Section 4's softmax: exp of each logit, each divided by the sum of all of them.",
-        "e^1000 is inf in a float. Subtracting the same number from every logit leaves the "
-        "probabilities unchanged: subtract the largest, `max(z.data for z in logits)`.",
-        "`exps = [(z - largest).exp() for z in logits]`, `total = sum(exps)`, then "
-        "`[e / total for e in exps]`.",
+        "Take the log of the softmax on paper, not in code: ln p_i = z_i - ln(sum_j e^(z_j)). "
+        "Then make that sum safe for logits of 1000.",
+        "Notebook 08's shift works inside the log too: with m the largest logit (a plain "
+        "number, `max(z.data for z in logits)`), ln(sum_j e^(z_j)) = m + ln(sum_j e^(z_j - m)). "
+        "Every exponent is at most 0, so no exp overflows, and the sum is at least 1 (the "
+        "largest term is e^0), so the log never sees 0.",
+        "`shifted = [z - m for z in logits]`, `log_total = sum(s.exp() for s in shifted).log()`, "
+        "then `[s - log_total for s in shifted]`.",
     ],
     solution='''
-        def softmax(logits):
-            """exp(z_k) / sum_j exp(z_j) for each logit, finite for logits of any size."""
-            largest = max(z.data for z in logits)  # a plain number: no gradient path
-            exps = [(z - largest).exp() for z in logits]
-            total = sum(exps)
-            return [e / total for e in exps]
+        def log_softmax(logits):
+            """ln softmax(logits)_i = (z_i - m) - ln(sum_j e^(z_j - m)), m the largest logit."""
+            largest = max(z.data for z in logits)  # a plain number: the shift changes nothing
+            shifted = [z - largest for z in logits]  # every exponent <= 0: no exp overflows
+            log_total = sum(s.exp() for s in shifted).log()  # the sum is >= 1: never ln 0
+            return [s - log_total for s in shifted]
     ''',
 )
 

@@ -14,7 +14,7 @@ def _solution(exercise, **namespace):
 
 
 MatrixLayer = _solution(ex06.q1)
-Network = _solution(ex06.q2, MatrixLayer=MatrixLayer)
+layer_outputs = _solution(ex06.q2)
 Module = _solution(ex06.q3)
 
 
@@ -78,48 +78,71 @@ class NeuronRowsLayer:
 # --- 06.2 -------------------------------------------------------------------------------------
 
 
-class SameActivationNetwork(Network):
-    """Uses the hidden activation on the last layer too."""
-
-    def __init__(self, nin, nouts, activation, output_activation):
-        super().__init__(nin, nouts, activation, activation)
+def hidden_only_outputs(model, x):
+    """Leaves out the output layer."""
+    return layer_outputs(model, x)[:-1]
 
 
-class ListOutputNetwork(Network):
-    """Returns a list of one Value for one output."""
-
-    def __call__(self, x):
-        for layer in self.layers:
-            x = layer(x)
-        return x
+def with_input_outputs(model, x):
+    """Starts the list with the input."""
+    return [list(x), *layer_outputs(model, x)]
 
 
-class FirstLayerParamsNetwork(Network):
-    """parameters() forgets every layer but the first."""
+def unwrapped_outputs(model, x):
+    """Keeps a one-neuron layer's Value as it is, not in a list."""
+    outputs = []
+    for layer in model.layers:
+        x = layer(x)
+        outputs.append(x)
+    return outputs
 
-    def parameters(self):
-        return self.layers[0].parameters()
+
+def data_outputs(model, x):
+    """The numbers instead of the Values."""
+    return [[v.data for v in outputs] for outputs in layer_outputs(model, x)]
 
 
-class NeuronNetwork:
-    """The same network from lists of (weights, bias) per layer, without MatrixLayer."""
+def same_input_outputs(model, x):
+    """Runs every layer on the input instead of on the layer before."""
+    return [layer(x) for layer in model.layers]
 
-    def __init__(self, nin, nouts, activation, output_activation):
-        sizes = [nin, *nouts]
-        self.layers = [
-            [([Value(random.uniform(-1, 1)) for _ in range(a)], Value(0.0)) for _ in range(b)]
-            for a, b in zip(sizes, sizes[1:])
-        ]
-        self.acts = [activation] * (len(nouts) - 1) + [output_activation]
 
-    def __call__(self, x):
-        for layer, act in zip(self.layers, self.acts):
-            sums = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in layer]
-            x = [s if act is None else act(s) for s in sums]
-        return x[0] if len(x) == 1 else x
+def copied_outputs(model, x):
+    """Feeds the next layer new Values made from the numbers: the graph is cut."""
+    outputs = []
+    for layer in model.layers:
+        x = layer(x)
+        x = [Value(v.data) for v in (x if isinstance(x, list) else [x])]
+        outputs.append(x)
+    return outputs
 
-    def parameters(self):
-        return [p for layer in self.layers for w, b in layer for p in [*w, b]]
+
+def twice_computed_outputs(model, x):
+    """Lists one run of each layer but feeds the next layer another run."""
+    outputs = []
+    for layer in model.layers:
+        outputs.append(layer(x) if isinstance(layer(x), list) else [layer(x)])
+        x = layer(x)
+    return outputs
+
+
+def recursive_outputs(model, x, start=0):
+    """Another right answer: one layer, then the rest of the network on its outputs."""
+    if start == len(model.layers):
+        return []
+    out = model.layers[start](x)
+    out = out if isinstance(out, (list, tuple)) else [out]
+    return [out, *recursive_outputs(model, out, start + 1)]
+
+
+def tuple_outputs(model, x):
+    """Another right answer: tuples, single Values found by a missing len()."""
+    outputs = []
+    for layer in model.layers:
+        x = layer(x)
+        x = tuple(x) if hasattr(x, "__len__") else (x,)
+        outputs.append(x)
+    return tuple(outputs)
 
 
 # --- 06.3 -------------------------------------------------------------------------------------
@@ -176,9 +199,14 @@ WRONG = {
              (AlwaysTanhLayer, "applies Value.tanh where it was given Value.relu"),
              (DataLayer, "Return the Value itself"), (WideStartLayer, "between -1 and 1"),
              (lambda nin, nout, activation: None, "should be a class")],
-    "06.2": [(SameActivationNetwork, "The last layer should use output_activation"),
-             (ListOutputNetwork, "not a list of one"),
-             (FirstLayerParamsNetwork, "has 16 parameters")],
+    "06.2": [(hidden_only_outputs, "The output layer is a layer too"),
+             (with_input_outputs, "The input x is not the output of a layer"),
+             (unwrapped_outputs, "put that Value in a list of one"),
+             (data_outputs, "not their `.data`"),
+             (same_input_outputs, "reads the outputs of the layer before it"),
+             (copied_outputs, "not new Values made from their `.data`"),
+             (twice_computed_outputs, "the very Values the next layer reads"),
+             (lambda model, x: model(x), "should return a list")],
     "06.3": [(ForgetfulModule, "set the grad of every parameter to 0"),
              (DataZeroingModule, "change only the grads"),
              (NoneGradModule, "set the grad of every parameter to 0"),
@@ -189,9 +217,9 @@ WRONG = {
 # exercise id -> other correct answers (a different way to the same result must pass)
 ALSO_CORRECT = {
     "06.1": [NeuronRowsLayer],
-    "06.2": [NeuronNetwork],
+    "06.2": [recursive_outputs, tuple_outputs],
     "06.3": [IntZeroModule],
 }
 
 # what the solutions use from their notebook, besides math and Value
-NAMESPACE = {"random": random, "MatrixLayer": MatrixLayer}
+NAMESPACE = {"random": random}

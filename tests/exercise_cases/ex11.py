@@ -57,33 +57,52 @@ def greedy_by_index(table, max_length):
 
 
 
-def softmax_naive(logits):
-    exps = [z.exp() for z in logits]
-    total = sum(exps)
-    return [e / total for e in exps]
-
-
-def softmax_unnormalised(logits):
+def log_of_softmax(logits):
+    """The log of the shifted softmax: -inf once a probability rounds to 0."""
     largest = max(z.data for z in logits)
-    return [(z - largest).exp() for z in logits]
+    exps = [(z - largest).exp() for z in logits]
+    total = sum(exps)
+    return [(e / total).log() for e in exps]
 
 
-def softmax_of_numbers(logits):
+def log_softmax_unshifted(logits):
+    """z_i - ln(sum_j e^(z_j)) as written: e^1000 overflows."""
+    log_total = sum(z.exp() for z in logits).log()
+    return [z - log_total for z in logits]
+
+
+def log_softmax_shift_not_added_back(logits):
+    """The sum shifted, but the z_i not: every value too large by the largest logit."""
+    largest = max(z.data for z in logits)
+    log_total = sum((z - largest).exp() for z in logits).log()
+    return [z - log_total for z in logits]
+
+
+def log_softmax_without_the_sum(logits):
+    """Only the shift: z_i - m, not normalised."""
+    largest = max(z.data for z in logits)
+    return [z - largest for z in logits]
+
+
+def log_softmax_of_numbers(logits):
+    """Right numbers, but new Values made from floats: no gradient reaches the logits."""
     from course.engine import Value
 
-    largest = max(z.data for z in logits)
-    exps = [math.exp(z.data - largest) for z in logits]
-    return [Value(e / sum(exps)) for e in exps]
+    data = [z.data for z in logits]
+    largest = max(data)
+    log_total = math.log(math.fsum(math.exp(x - largest) for x in data))
+    return [Value(x - largest - log_total) for x in data]
 
 
-def softmax_shift_as_value(logits):
-    """Right too: the largest logit subtracted as a Value (the softmax ignores a shift)."""
+def log_softmax_shift_as_value(logits):
+    """Right too: the largest logit subtracted as a Value (a shift changes nothing)."""
     largest = max(logits, key=lambda z: z.data)
-    exps = [(z - largest).exp() for z in logits]
-    total = exps[0]
-    for e in exps[1:]:
-        total = total + e
-    return [e * total ** -1 for e in exps]
+    shifted = [z - largest for z in logits]
+    total = shifted[0].exp()
+    for s in shifted[1:]:
+        total = total + s.exp()
+    log_total = total.log() + largest
+    return [z - log_total for z in logits]
 
 
 def choose_on_train(train_names, dev_names, strengths):
@@ -135,9 +154,11 @@ WRONG = {
               "not one fewer"),
              (greedy_sampled(), "two different names"),
              (lambda table, max_length: list(greedy_with()(table, max_length)), "as a string")],
-    "11.2": [(softmax_naive, "e^1000 overflows"),
-             (softmax_unnormalised, "do not add up to 1"),
-             (softmax_of_numbers, "gradient does not reach the logits")],
+    "11.2": [(log_of_softmax, "ln 0 = -inf"),
+             (log_softmax_unshifted, "e^1000 overflows"),
+             (log_softmax_shift_not_added_back, "too large by the largest logit"),
+             (log_softmax_without_the_sum, "not log-probabilities"),
+             (log_softmax_of_numbers, "backward() does not give the slope")],
     "11.3": [(choose_on_train, "lowest loss on the training names"),
              (choose_counted_on_dev, "Count on train_names, measure on dev_names"),
              (choose_largest_loss, "whose loss is lowest"),
@@ -148,7 +169,7 @@ WRONG = {
 # exercise id -> other correct answers (a different way to the same result must pass)
 ALSO_CORRECT = {
     "11.1": [greedy_by_index],
-    "11.2": [softmax_shift_as_value],
+    "11.2": [log_softmax_shift_as_value],
     "11.3": [choose_in_a_loop],
 }
 
