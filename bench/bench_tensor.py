@@ -3,8 +3,10 @@
 The workload is micrograd's demo step (as in bench_engine.py): 100 moons points, an MLP
 2 -> 16 -> 16 -> 1 (ReLU hidden, linear output), hinge loss + 1e-4 * L2, full batch, SGD with
 lr = 1.0 - 0.9 * k / 100. All three start from the same weights, so they also print the same
-final loss. Targets: the tensor engine at least 100x faster than the scalar engine, and at most
-3x slower than NumPy with the backward pass written by hand.
+final loss. The tensor engine's inputs and targets are data, made with requires_grad=False, so
+its backward pass computes no gradient for them, as the NumPy program computes none. Targets: the
+tensor engine at least 100x faster than the scalar engine, and at most 3x slower than NumPy with
+the backward pass written by hand.
 
 Run it with `make bench` or `python bench/bench_tensor.py [--steps N]`. Machines are noisy:
 read the ratios, not the milliseconds.
@@ -30,7 +32,8 @@ ALPHA = 1e-4  # weight of the L2 term
 
 def tensor_step_times(model: TensorMLP, X: np.ndarray, y: np.ndarray, steps: int):
     """Run `steps` demo steps with the tensor engine; return each step's seconds and last loss."""
-    params, X, y = model.parameters(), Tensor(X), Tensor(y.reshape(-1, 1))
+    params = model.parameters()
+    X, y = Tensor(X, requires_grad=False), Tensor(y.reshape(-1, 1), requires_grad=False)
     times, loss = [], None
     for k in range(steps):
         start = time.perf_counter()

@@ -19,10 +19,17 @@ to the children's numbers, never to the result, so the graph has no reference cy
 Broadcasting (``X @ W + b`` with ``b`` of shape (n,)) uses one number in many places, so its
 gradient is the sum over those places: ``unbroadcast`` adds the gradient up over the broadcast
 axes. Data is float64 throughout, as in the scalar engine.
+
+Two things the scalar engine does not need, both as in PyTorch. ``grad`` is None until a
+gradient arrives: the first one is stored, later ones are added (leaves keep adding across
+passes; ``zero_grad()`` sets None again). And a leaf made with ``requires_grad=False`` (data,
+and the numbers an operation wraps, as in ``1.0 - t``) gets no gradient: ``backward()`` skips
+it, and so never computes a gradient nobody uses (for the input batch, a matrix product).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Sequence
 
@@ -50,24 +57,23 @@ def _as_array(data: object, what: str = "Tensor(data)") -> np.ndarray:
 
 def _as_tensor(x: Tensor | float | np.ndarray) -> Tensor:
     """Wrap a constant (number or array) so it can take part in an operation with Tensors."""
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else Tensor(x, requires_grad=False)
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``grad`` back down to ``shape``: over the axes broadcasting added or stretched."""
     if grad.shape == shape:
         return grad
-    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))  # axes added on the left
+    if grad.ndim > len(shape):
+        grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))  # axes added on the left
     stretched = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
-    return grad.sum(axis=stretched, keepdims=True)  # axes of size 1 that were stretched
+    return grad.sum(axis=stretched, keepdims=True) if stretched else grad  # size-1 axes stretched
 
 
-def _check_broadcast(op: str, a: Tensor, b: Tensor) -> None:
-    """A ValueError naming both shapes and the operation if ``a op b`` cannot broadcast."""
-    if a.shape[a.ndim - b.ndim:] == b.shape or b.shape[b.ndim - a.ndim:] == a.shape:
-        return  # one shape is the end of the other (the common cases): nothing to check
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
+def _broadcast(op: str, combine: Callable, a: Tensor, b: Tensor) -> np.ndarray:
+    """``combine(a.data, b.data)``; if the shapes cannot broadcast, a ValueError naming both."""
+    try:  # NumPy checks the shapes as it goes: nothing to check before
+        return combine(a.data, b.data)
     except ValueError:
         raise ValueError(
             f"{op} cannot combine shapes {a.shape} and {b.shape}: broadcasting lines the shapes "
@@ -99,7 +105,7 @@ def _spread(grad: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> 
 class Tensor:
     """An array in a computation, with the gradient of the final output with respect to it."""
 
-    __slots__ = ("data", "grad", "label", "children", "backward_fns", "op")
+    __slots__ = ("data", "grad", "label", "children", "backward_fns", "op", "requires_grad")
     __array_ufunc__ = None  # np.tanh(t) raises, 2.0 * t uses Tensor.__rmul__
 
     def __init__(
@@ -109,6 +115,7 @@ class Tensor:
         children: tuple[Tensor, ...] = (),
         backward_fns: tuple[Backward, ...] = (),
         op: str = "",
+        requires_grad: bool = True,
     ) -> None:
         if children:  # an operation's result: already a new float64 array, or a NumPy number
             data = data if type(data) is np.ndarray else np.asarray(data, dtype=np.float64)
@@ -118,11 +125,12 @@ class Tensor:
             raise ValueError(f"give one backward function per child: got {len(children)} "
                              f"children and {len(backward_fns)} backward_fns.")
         self.data = data
-        self.grad = 0.0 if children else np.zeros_like(data)  # a result's: set by backward()
+        self.grad = None  # no gradient yet: backward() sets it
         self.label = label
         self.children = children  # the Tensors this one was computed from, in order
         self.backward_fns = backward_fns  # grad of self -> grad of each child, same order
         self.op = op  # the operation's name ("" for a leaf)
+        self.requires_grad = requires_grad  # False for data and constants: backward skips them
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -144,32 +152,33 @@ class Tensor:
 
     def __add__(self, other: Tensor | float) -> Tensor:
         other = _as_tensor(other)
-        _check_broadcast("+", self, other)
+        a, b = self.data, other.data
         # d(a+b)/da = 1, d(a+b)/db = 1: the gradient passes through, summed where broadcast
-        return Tensor(self.data + other.data, children=(self, other), op="+", backward_fns=(
-            lambda g: unbroadcast(g, self.shape), lambda g: unbroadcast(g, other.shape)))
+        return Tensor(_broadcast("+", np.add, self, other), children=(self, other), op="+",
+                      backward_fns=(lambda g: unbroadcast(g, a.shape),
+                                    lambda g: unbroadcast(g, b.shape)))
 
     def __sub__(self, other: Tensor | float) -> Tensor:
         other = _as_tensor(other)
-        _check_broadcast("-", self, other)
+        a, b = self.data, other.data
         # d(a-b)/da = 1, d(a-b)/db = -1
-        return Tensor(self.data - other.data, children=(self, other), op="-", backward_fns=(
-            lambda g: unbroadcast(g, self.shape), lambda g: unbroadcast(-g, other.shape)))
+        return Tensor(_broadcast("-", np.subtract, self, other), children=(self, other), op="-",
+                      backward_fns=(lambda g: unbroadcast(g, a.shape),
+                                    lambda g: unbroadcast(-g, b.shape)))
 
     def __mul__(self, other: Tensor | float) -> Tensor:
         other = _as_tensor(other)
-        _check_broadcast("*", self, other)
         a, b = self.data, other.data
         # d(a*b)/da = b, d(a*b)/db = a, element by element
-        return Tensor(a * b, children=(self, other), op="*", backward_fns=(
-            lambda g: unbroadcast(g * b, a.shape), lambda g: unbroadcast(g * a, b.shape)))
+        return Tensor(_broadcast("*", np.multiply, self, other), children=(self, other), op="*",
+                      backward_fns=(lambda g: unbroadcast(g * b, a.shape),
+                                    lambda g: unbroadcast(g * a, b.shape)))
 
     def __truediv__(self, other: Tensor | float) -> Tensor:
         other = _as_tensor(other)
-        _check_broadcast("/", self, other)
         a, b = self.data, other.data
         with np.errstate(divide="ignore", invalid="ignore"):  # x/0 gives inf or nan, as Value
-            quotient = a / b
+            quotient = _broadcast("/", np.divide, self, other)
         # d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -(a/b)/b
         return Tensor(quotient, children=(self, other), op="/", backward_fns=(
             lambda g: unbroadcast(g / b, a.shape),
@@ -262,7 +271,7 @@ class Tensor:
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         axes, shape = _axes(axis, self.ndim, "mean"), self.shape
-        count = int(np.prod([shape[a] for a in axes]))
+        count = math.prod(shape[a] for a in axes)  # how many numbers each mean reads
         out = self.data.mean(axis=axes, keepdims=keepdims)
         # mean = sum / count: each element read gets the gradient of its mean, divided by count
         return Tensor(out, children=(self,), op="mean", backward_fns=(
@@ -332,7 +341,8 @@ class Tensor:
     def backward(self, grad: object = None) -> None:
         """Fill in ``grad`` of every Tensor this one depends on: d(self)/d(that tensor)."""
         # A one-number output (a loss) seeds itself with 1; any other needs ``grad``, of its own
-        # shape. Leaves accumulate, as in Value; results get this pass's gradient afresh.
+        # shape. Leaves accumulate, as in Value; results get this pass's gradient afresh. No
+        # gradient is ever changed in place, so sharing an array between results is safe.
         if grad is None:
             if self.data.size != 1:
                 raise ValueError(
@@ -348,14 +358,19 @@ class Tensor:
         order = self.topological_order()
         for node in order:
             if node.children:
-                node.grad = 0.0
-        self.grad += grad  # d(self)/d(self), or the given seed
+                node.grad = None
+        self.grad = grad if self.grad is None else self.grad + grad  # d(self)/d(self), or the seed
         for node in reversed(order):  # from the output back towards the leaves
             for child, backward_fn in zip(node.children, node.backward_fns):
+                if not child.requires_grad:
+                    continue  # data or a constant: nobody asks for its gradient
                 grad = backward_fn(node.grad)
                 if getattr(grad, "shape", ()) != child.data.shape:  # () for a plain float
                     raise _wrong_gradient_shape(node, child, grad)
-                child.grad += grad  # chain rule, one edge at a time
+                if child.grad is None:  # the first gradient to reach it (a leaf keeps a copy)
+                    child.grad = grad if child.children else np.array(grad, dtype=np.float64)
+                else:  # chain rule, one edge at a time: every later path adds its share
+                    child.grad = child.grad + grad
 
 
 def _wrong_gradient_shape(node: Tensor, child: Tensor, grad: object) -> ValueError:
@@ -430,8 +445,9 @@ class MLP:
         return [t for layer in self.layers for t in layer]
 
     def zero_grad(self) -> None:
+        """Forget the gradients (None: the next backward() sets them), as PyTorch does."""
         for p in self.parameters():
-            p.grad = np.zeros_like(p.data)
+            p.grad = None
 
     def __repr__(self) -> str:
         sizes = " -> ".join([str(self.layers[0][0].shape[0])]

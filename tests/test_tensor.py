@@ -185,6 +185,55 @@ def test_leaves_accumulate_and_results_start_afresh():
     assert y.grad.tolist() == 1.0  # the output's own gradient is set afresh each pass
 
 
+def test_a_gradient_is_none_until_backward_reaches_it():
+    x, unused = Tensor([1.0, 2.0]), Tensor([5.0])
+    assert x.grad is None and unused.grad is None
+    (x * 3.0).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    assert unused.grad is None  # not in the graph: nothing reached it
+
+
+def test_data_and_constants_get_no_gradient_and_no_backward_call():
+    def refuse(g):
+        raise AssertionError("backward computed a gradient nobody asked for")
+
+    data = Tensor([[1.0, 2.0]], requires_grad=False)
+    w = Tensor([[3.0], [4.0]])
+    out = data @ w
+    # the same product, with data's backward function replaced by one that fails if called
+    guarded = Tensor(out.data, children=out.children, backward_fns=(refuse, out.backward_fns[1]))
+    (guarded * 2.0).sum().backward()
+    assert data.grad is None
+    assert w.grad.tolist() == [[2.0], [4.0]]  # 2 * data.T
+    loss = (1.0 - w).sum()  # 1.0 becomes a constant Tensor, which needs no gradient
+    constant = loss.children[0].children[0]
+    loss.backward()
+    assert constant.requires_grad is False and constant.grad is None
+
+
+def test_two_leaves_never_share_one_gradient_array():
+    a, b = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
+    (a + b).sum().backward()  # both get the same upstream gradient
+    assert a.grad is not b.grad
+    a.grad *= 10.0
+    assert b.grad.tolist() == [1.0, 1.0]
+
+
+def test_zero_grad_forgets_and_the_next_backward_starts_afresh():
+    model = MLP.from_scalar(ScalarMLP(2, [3, 1], seed=0))
+    X = Tensor(np.ones((4, 2)), requires_grad=False)
+    model(X).sum().backward()
+    first = [p.grad.copy() for p in model.parameters()]
+    model(X).sum().backward()  # without zero_grad: every gradient doubles
+    for p, g in zip(model.parameters(), first):
+        np.testing.assert_allclose(p.grad, 2 * g, rtol=1e-15)
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+    model(X).sum().backward()
+    for p, g in zip(model.parameters(), first):
+        np.testing.assert_allclose(p.grad, g, rtol=1e-15)
+
+
 def test_a_tensor_used_twice_gets_both_gradients():
     x = Tensor([3.0])
     u = x * 2.0

@@ -36,7 +36,12 @@ def _expect_tensor(out: object, shown: str, shape: tuple[int, ...]) -> Tensor:
     return out
 
 
-def _expect_close(got: np.ndarray, expected: np.ndarray, message: str, shown: str) -> None:
+def _expect_close(got: np.ndarray | None, expected: np.ndarray, message: str, shown: str) -> None:
+    if got is None:  # a gradient backward() never set
+        raise Incorrect(f"{message} It is None: backward() never reached that Tensor, so the "
+                        f"result was not computed from it. Its numbers (.data), or a new Tensor "
+                        f"made from them, are outside the graph.",
+                        Case(shown, np.array2string(expected, precision=4), "None"))
     if not np.allclose(got, expected, rtol=TOLERANCE, atol=TOLERANCE):
         raise Incorrect(message, Case(shown, np.array2string(expected, precision=4),
                                       np.array2string(np.asarray(got), precision=4)))

@@ -78,6 +78,11 @@ def layer_with_constant_weights(X, W, b):
     return (X @ Tensor(W.data.T) + b).tanh()
 
 
+def layer_with_bias_numbers(X, W, b):
+    """Right numbers, but b enters as plain numbers: backward() never reaches b."""
+    return (X @ W.T + b.data).tanh()
+
+
 def layer_transposed_twice(X, W, b):
     return (W @ X.T).T.__add__(b).tanh()
 
@@ -95,7 +100,8 @@ WRONG = {
              (bias_after_tanh, "Wrong numbers"),
              (bias_as_a_column, "cannot combine shapes"),
              (layer_as_numbers, "should return a Tensor"),
-             (layer_with_constant_weights, "W.grad")],
+             (layer_with_constant_weights, "W.grad"),
+             (layer_with_bias_numbers, "never reached")],
 }
 
 # exercise id -> other correct answers (a different way to the same result must pass)
