@@ -443,3 +443,33 @@ def test_parameters_must_be_values():
 
     with pytest.raises(Incorrect, match="the parameter Values themselves"):
         expect_same_module(Numbers(3, [1]), MLP(3, [1], seed=1), INPUTS, "Numbers(3, [1])")
+
+
+# ----------------------------------------------------------------------------------------------
+# Shortcuts: the package's own version of an answer
+# ----------------------------------------------------------------------------------------------
+
+
+def test_a_call_to_the_package_is_caught_by_any_name_and_everything_is_put_back():
+    from course import losses
+    from course.engine import Value
+    from course.exercises.shortcuts import call_without_shortcuts
+
+    original = losses.log_softmax
+    shortcuts = {"course.losses.log_softmax": (losses, "log_softmax")}
+    namespace = {"renamed": losses.log_softmax, "losses": losses}
+    exec("def by_attribute(z): return losses.log_softmax(z)\n"
+         "def by_name(z): return renamed(z)\n"
+         "def own(z): return [v - 1.0 for v in z]\n"
+         "def failing(z): renamed(z); raise ValueError('oops')\n", namespace)
+    logits = [Value(1.0), Value(2.0)]
+    for name in ("by_attribute", "by_name"):
+        with pytest.raises(Incorrect, match="calls course.losses.log_softmax, the package's own"):
+            call_without_shortcuts(namespace[name], logits, shown=f"{name}(z)",
+                                   shortcuts=shortcuts, task="it")
+    assert len(call_without_shortcuts(namespace["own"], logits, shown="own(z)",
+                                      shortcuts=shortcuts, task="it")) == 2
+    with pytest.raises(Incorrect, match="raised ValueError"):
+        call_without_shortcuts(namespace["failing"], logits, shown="failing(z)",
+                               shortcuts=shortcuts, task="it")
+    assert losses.log_softmax is original and namespace["renamed"] is original

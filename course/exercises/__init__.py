@@ -17,7 +17,8 @@ In a notebook::
 modules ``ex01`` ... ``ex12`` of this package. The machinery they share: ``checking.py`` (the
 Exercise class and the helpers of the checks), ``running.py`` (the time limit on the student's
 code), ``verdicts.py`` (how a verdict looks), ``networks.py`` (a student's network class
-compared with ``course.nn``) and ``progress.py`` (the verdicts saved in the notebooks).
+compared with ``course.nn``), ``shortcuts.py`` (an answer that calls the package's own version
+is caught) and ``progress.py`` (the verdicts saved in the notebooks).
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from course.exercises.checking import (
     Exercise,
     Incorrect,
     StudentError,
-    call_student,
     central_difference,
     expect_function,
     expect_number,
     fmt,
     is_close,
 )
+from course.exercises.shortcuts import call_without_shortcuts
 
 # ----------------------------------------------------------------------------------------------
 # 03.1 Predict a gradient before backward()
@@ -181,7 +181,10 @@ def _run_without_deep_recursion(backward_with_stack: Callable, root: Node, shown
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(min(limit, _call_depth() + RECURSION_ROOM))
     try:
-        call_student(backward_with_stack, root, shown="backward_with_stack(root)")
+        call_without_shortcuts(
+            backward_with_stack, root, shown="backward_with_stack(root)",
+            shortcuts={"Value.topological_order": (Value, "topological_order")},
+            task="the order, with a stack of (node, children_done) pairs,")
     except StudentError as failure:
         advice = ""
         if isinstance(failure.error, RecursionError):

@@ -413,6 +413,12 @@ def _check_count(model: object, shown: str, expected: int) -> None:
 
 def _test_module(answer: object) -> str:
     _expect_class(answer, "Module")
+    if issubclass(answer, nn.Module):
+        raise Incorrect("This Module inherits from course.nn.Module, the package's own version "
+                        "of what the exercise asks for: its methods are the package's, not yours. "
+                        "Write the class from scratch: class Module:",
+                        Case("class Module(...)", "a class of your own",
+                             "a subclass of course.nn.Module"))
     empty = call_student(answer, shown="Module()")
     own = call_student(getattr(empty, "parameters", lambda: None), shown="Module().parameters()")
     if not isinstance(own, (list, tuple)) or len(own) != 0:

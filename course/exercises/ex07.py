@@ -9,6 +9,7 @@ backward() sends; for the update, hand-computed steps.
 
 from __future__ import annotations
 
+from course import optim
 from course.engine import Value
 from course.exercises.checking import (
     Case,
@@ -23,6 +24,7 @@ from course.exercises.checking import (
     fmt,
     is_close,
 )
+from course.exercises.shortcuts import call_without_shortcuts
 from course.losses import mse
 from course.nn import MLP
 from course.optim import SGD
@@ -308,6 +310,7 @@ q2 = Exercise(
 # ----------------------------------------------------------------------------------------------
 
 WD_DATA = [1.0, -2.0, 0.5, 3.0]
+SGD_SHORTCUT = {"course.optim.SGD": (optim, "SGD")}  # SGD(..., weight_decay=...) is the answer
 WD_GRADS = [0.5, -1.0, 0.0, 2.0]
 WD_LR = 0.1
 WD_LAMBDA = 0.05
@@ -350,7 +353,8 @@ def _test_decay_step(answer: object) -> str:
         p.grad = g
     shown = (f"decay_step(params, lr={WD_LR}, lam={WD_LAMBDA}) with data {WD_DATA} and "
              f"grads {WD_GRADS}")
-    call_student(answer, params, WD_LR, WD_LAMBDA, shown=shown)
+    call_without_shortcuts(answer, params, WD_LR, WD_LAMBDA, shown=shown,
+                           shortcuts=SGD_SHORTCUT, task="the update, p.data -= ...,")
     expected = _wd_step(WD_DATA, WD_GRADS, WD_LR, WD_LAMBDA)
     after = _numbers(params)
     if not _same(after, expected):
@@ -363,7 +367,8 @@ def _test_decay_step(answer: object) -> str:
     for _ in range(2):
         for p in params:
             p.grad = 0.0
-        call_student(answer, params, 0.5, 0.1, shown=shown)
+        call_without_shortcuts(answer, params, 0.5, 0.1, shown=shown,
+                               shortcuts=SGD_SHORTCUT, task="the update, p.data -= ...,")
     expected = [d * 0.9 * 0.9 for d in WD_DATA]
     if not _same(_numbers(params), expected):
         raise Incorrect("With every gradient 0, each step should multiply every parameter by "

@@ -2,6 +2,7 @@
 
 import random
 
+from course import nn
 from course.engine import Value
 from course.exercises import ex06
 
@@ -194,6 +195,10 @@ class IntZeroModule:
 
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
+class PackageModule(nn.Module):
+    """The package's Module, inherited: nothing written."""
+
+
 WRONG = {
     "06.1": [(WeightsFirstLayer, "in another order"), (TwinsLayer, "start with the same weights"),
              (AlwaysTanhLayer, "applies Value.tanh where it was given Value.relu"),
@@ -207,7 +212,8 @@ WRONG = {
              (copied_outputs, "not new Values made from their `.data`"),
              (twice_computed_outputs, "the very Values the next layer reads"),
              (lambda model, x: model(x), "should return a list")],
-    "06.3": [(ForgetfulModule, "set the grad of every parameter to 0"),
+    "06.3": [(PackageModule, "inherits from course.nn.Module"),
+             (ForgetfulModule, "set the grad of every parameter to 0"),
              (DataZeroingModule, "change only the grads"),
              (NoneGradModule, "set the grad of every parameter to 0"),
              (CountsAttributesModule, "how many Values parameters() lists"),

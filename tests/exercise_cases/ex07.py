@@ -136,6 +136,13 @@ def shrink_then_step(params, lr, lam):
 
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
+def step_with_the_package(params, lr, lam):
+    """Right numbers, but the update is course.optim.SGD's, not written."""
+    from course.optim import SGD
+
+    SGD(params, lr=lr, weight_decay=2 * lam).step()
+
+
 WRONG = {
     "07.1": [(decay_loop(zero_grads=False), "piling up"),
              (decay_loop(sign=+1.0), "uphill"),
@@ -151,7 +158,8 @@ WRONG = {
              (mae_from_data, "does not reach the predictions"),
              (mae_detached, "does not reach the predictions"),
              (mae_float, "should return a Value")],
-    "07.3": [(plain_step, "weight decay is missing"),
+    "07.3": [(step_with_the_package, "calls course.optim.SGD"),
+             (plain_step, "weight decay is missing"),
              (half_decay, "slope of λ · p² is 2 · λ · p"),
              (decay_without_lr, "not multiplied by the learning rate"),
              (decay_away_from_zero, "away from 0"),

@@ -31,6 +31,11 @@ def mean_built_from_sum(t, axis):
     return t.sum(axis=axis) * (1.0 / t.data.shape[axis])
 
 
+def mean_of_the_package(t, axis):
+    """One node whose only child is t, but the package's: Tensor.mean's backward function."""
+    return t.mean(axis=axis)
+
+
 def mean_as_numbers(t, axis):
     return t.data.mean(axis=axis)
 
@@ -94,6 +99,7 @@ WRONG = {
              (mean_not_spread_back, "returned a gradient of shape"),
              (mean_spread_along_axis_0, "raised"),
              (mean_built_from_sum, "only child is t"),
+             (mean_of_the_package, "the package's own mean"),
              (mean_as_numbers, "should return a Tensor"),
              (mean_with_keepdims, "should have shape")],
     "12.2": [(broken_layer, "Wrong numbers"),
