@@ -1,5 +1,6 @@
-"""Exercises of notebook 04, more operations: a new operation (cube), and a sigmoid that never
-overflows. Each is checked by comparing the gradient backward() gives with a measured slope."""
+"""Exercises of notebook 04, more operations: a new operation (softplus) as one node with its own
+local gradient, and a sigmoid that never overflows. Each is checked by comparing the gradient
+backward() gives with a measured slope."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from course.exercises.checking import (
     fmt,
     is_close,
 )
+from course.exercises.shortcuts import call_without_shortcuts
 
 
 def _check_slope(operation: Callable, name: str, out: object, v: Value, x: float,
@@ -28,7 +30,8 @@ def _check_slope(operation: Callable, name: str, out: object, v: Value, x: float
     """The grad backpropagation gives v must equal the slope of the operation's own forward pass.
 
     Measuring the student's own function (not a formula) lets any correct graph pass: one node
-    with its local gradient, or the same function built from smaller operations.
+    with its local gradient, or (where the exercise allows it, as in 04.2) the same function
+    built from smaller operations.
     """
     grads = backprop_gradients(out)
     if id(v) not in grads:
@@ -61,46 +64,112 @@ def _check_slope(operation: Callable, name: str, out: object, v: Value, x: float
 
 
 # ----------------------------------------------------------------------------------------------
-# 04.1 A new operation: cube
+# 04.1 A new operation: softplus, as one node with its own local gradient
 # ----------------------------------------------------------------------------------------------
 
-CUBE_INPUTS = [2.0, -1.5, 0.0, 0.5] + [round(random.Random(3).uniform(-3, 3), 4)
-                                       for _ in range(4)]
+SOFTPLUS_INPUTS = [2.0, -1.5, 0.0, 0.5] + [round(random.Random(3).uniform(-3, 3), 4)
+                                           for _ in range(4)]
 
 
-def _test_cube(answer: object) -> str:
-    expect_function(answer, "cube")
-    for x in CUBE_INPUTS:
-        shown = f"cube(Value({x:g}))"
+def _softplus(x: float) -> float:
+    """The reference value ln(1 + e^x) (the inputs are small: e^x cannot overflow)."""
+    return math.log1p(math.exp(x))
+
+
+def _operations_between(out: object, v: Value) -> list[str]:
+    """The names of the operations in out's graph above v, from v outwards, each once."""
+    order, seen, stack = [], {id(v)}, [(out, False)]
+    while stack:  # children before their parents, as in backprop_gradients
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in getattr(node, "children", ()))
+    names = [getattr(node, "op", "") or "?" for node in order if getattr(node, "children", ())]
+    return list(dict.fromkeys(names))
+
+
+def _describe_children(children: tuple, v: Value) -> str:
+    shown = ["v" if child is v
+             else f"a `{getattr(child, 'op', '')}` node" if getattr(child, "children", ())
+             else f"a constant Value({fmt(getattr(child, 'data', child))})"
+             for child in children]
+    return "(" + ", ".join(shown) + ("," if len(shown) == 1 else "") + ")"
+
+
+def _expect_one_node(out: object, v: Value, name: str, shown: str) -> None:
+    """Incorrect unless out is a single node whose only child is v."""
+    children = tuple(out.children)
+    if len(children) == 1 and children[0] is v:
+        return
+    if not children:
+        raise Incorrect(
+            "The result does not record v as its child, so no gradient can reach v: "
+            "pass `children=(v,)` and one local gradient, `local_grads=(...,)`.",
+            Case(f"{shown}.children", "(v,)", "()"),
+        )
+    operations = _operations_between(out, v)
+    if len(operations) > 1 or any(child is not v and getattr(child, "children", ())
+                                  for child in children):
+        raise Incorrect(
+            f"Your {name} is built from the graph's own operations ({', '.join(operations)}), "
+            f"so backward() would chain their local gradients, not one of yours. The exercise "
+            f"asks for {name} as ONE node, `Value(..., children=(v,), local_grads=(...,))`, "
+            f"whose local gradient you work out.",
+            Case(f"{shown}.children", "(v,): one node whose only child is v",
+                 _describe_children(children, v)),
+        )
+    raise Incorrect(
+        f"Your {name} should be one node whose only child is v: `children=(v,)`, with one "
+        f"local gradient in `local_grads`.",
+        Case(f"{shown}.children", "(v,)", _describe_children(children, v)),
+    )
+
+
+def _test_softplus(answer: object) -> str:
+    expect_function(answer, "softplus")
+    for x in SOFTPLUS_INPUTS:
+        shown = f"softplus(Value({x:g}))"
         v = Value(x)
         out = call_student(answer, v, shown=shown)
         expect_value_node(out, shown)
-        if not is_close(out.data, x**3):
-            raise Incorrect(f"`{shown}.data` should be {x:g}³.",
-                            Case(f"{shown}.data", fmt(x**3), fmt(out.data)))
-        _check_slope(answer, "cube", out, v, x, shown)
+        expected = _softplus(x)
+        if not is_close(out.data, expected, tolerance=1e-9):
+            raise Incorrect(f"`{shown}.data` should be ln(1 + e^{x:g}).",
+                            Case(f"{shown}.data", fmt(expected), fmt(out.data)))
+        _expect_one_node(out, v, "softplus", shown)
+        _check_slope(answer, "softplus", out, v, x, shown)
     return (
-        f"Right: on {len(CUBE_INPUTS)} inputs between −3 and 3, cube's value is v³ and the "
-        f"gradient backward() sends to v matches the slope measured by nudging v."
+        f"Right: on {len(SOFTPLUS_INPUTS)} inputs between −3 and 3, softplus is one node whose "
+        f"only child is v, its value is ln(1 + e^v), and the gradient backward() sends to v "
+        f"matches the slope measured by nudging v. That slope, e^v / (1 + e^v), is the sigmoid "
+        f"of v: exercise 04.2."
     )
 
 
 q1 = Exercise(
     "04.1",
-    "a new operation: cube",
-    "cube",
-    _test_cube,
+    "a new operation: softplus",
+    "softplus",
+    _test_softplus,
     hints=[
-        "`cube(v)` is one operation with one child, `v`: the result is "
-        "`Value(v.data**3, children=(v,), local_grads=(...,), op=\"cube\")`.",
-        "The local gradient is the derivative of a³ at a = v.data.",
-        "d(a³)/da = 3a², so `local_grads=(3 * v.data**2,)`.",
+        "`softplus(v)` is one operation with one child, `v`: compute the number ln(1 + e^x) "
+        "from x = v.data with `math.exp` and `math.log`, then return "
+        "`Value(that number, children=(v,), local_grads=(...,), op=\"softplus\")`.",
+        "The local gradient is the derivative of ln(1 + e^a) with respect to a. By the chain "
+        "rule it is the derivative of ln u at u = 1 + e^a (that is 1/u, as for `log`) times "
+        "the derivative of 1 + e^a (that is e^a, as for `exp`).",
+        "d ln(1 + e^a)/da = e^a / (1 + e^a), so with `e = math.exp(v.data)`: "
+        "`local_grads=(e / (1 + e),)`.",
     ],
     solution='''
-        def cube(v):
-            """v**3 as one node of the graph: one child, v, and one local gradient."""
-            # d(a**3)/da = 3 * a**2
-            return Value(v.data**3, children=(v,), local_grads=(3 * v.data**2,), op="cube")
+        def softplus(v):
+            """ln(1 + e^v) as one node of the graph: one child, v, and one local gradient."""
+            e = math.exp(v.data)
+            # d ln(1 + e^a)/da = 1/(1 + e^a) * e^a: log's local gradient times exp's
+            return Value(math.log(1 + e), children=(v,), local_grads=(e / (1 + e),), op="softplus")
     ''',
 )
 
@@ -141,7 +210,9 @@ def _test_sigmoid(answer: object) -> str:
 
 def _call_sigmoid(sigmoid: Callable, v: Value, shown: str) -> object:
     try:
-        return call_student(sigmoid, v, shown=shown)
+        return call_without_shortcuts(sigmoid, v, shown=shown,
+                                      shortcuts={"Value.sigmoid": (Value, "sigmoid")},
+                                      task="sigmoid from exp and arithmetic")
     except StudentError as failure:
         if isinstance(failure.error, OverflowError):
             raise Incorrect(

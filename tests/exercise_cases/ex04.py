@@ -5,16 +5,53 @@ import math
 from course.engine import Value
 
 
-def cube_with_wrong_local_grad(v):
-    return Value(v.data**3, children=(v,), local_grads=(2 * v.data,))
+def softplus_from_engine_operations(v):
+    return (1 + v.exp()).log()  # the body's exp, + and log: right numbers, but three nodes
 
 
-def cube_from_products(v):
-    return v * v * v  # a different graph, the same function: must pass
+def softplus_from_the_packages_sigmoid(v):
+    return -((-v).sigmoid().log())  # ln(1 + e^v) = -ln(sigmoid(-v)): the package's own nodes
 
 
-def cube_without_children(v):
-    return Value(v.data**3)
+def softplus_wrapping_the_graph(v):
+    return Value(0.0) + (1 + v.exp()).log()  # still the chained nodes, under one more +
+
+
+def softplus_with_exps_slope(v):
+    e = math.exp(v.data)
+    return Value(math.log(1 + e), children=(v,), local_grads=(e,))  # forgot the 1/(1 + e^a)
+
+
+def softplus_with_a_sign_slip(v):
+    e = math.exp(v.data)
+    return Value(math.log(1 + e), children=(v,), local_grads=(1 / (1 + e),))
+
+
+def softplus_without_children(v):
+    return Value(math.log(1 + math.exp(v.data)))
+
+
+def softplus_with_a_constant_child(v):
+    e = math.exp(v.data)
+    return Value(math.log(1 + e), children=(v, Value(1.0)), local_grads=(e / (1 + e), 0.0))
+
+
+def relu_for_softplus(v):
+    return v.relu()  # one node, but ReLU is not softplus
+
+
+def softplus_stable(v):
+    """One node, written so that exp never sees a positive number: must pass."""
+    x = v.data
+    e = math.exp(-abs(x))
+    slope = 1 / (1 + e) if x >= 0 else e / (1 + e)
+    return Value(max(x, 0.0) + math.log1p(e), children=(v,), local_grads=(slope,), op="softplus")
+
+
+def softplus_with_the_value_from_the_graph(v):
+    """The number taken from the chained graph, but one node with its own slope: must pass."""
+    number = (1 + v.exp()).log().data
+    return Value(number, children=(v,), local_grads=(1 / (1 + math.exp(-v.data)),))
 
 
 def sigmoid_naive(v):
@@ -52,10 +89,23 @@ def sigmoid_through_tanh(v):
 
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
+def sigmoid_of_the_package(v):
+    """Right numbers, but the package's own Value.sigmoid."""
+    return v.sigmoid()
+
+
 WRONG = {
-    "04.1": [(cube_with_wrong_local_grad, "d cube(v)/dv at v = 2"),
-             (cube_without_children, "does not record v as its child")],
-    "04.2": [(sigmoid_naive, "math.exp overflows"),
+    "04.1": [(softplus_from_engine_operations, "built from the graph's own operations "
+                                                "(exp, +, log)"),
+             (softplus_from_the_packages_sigmoid, "built from the graph's own operations"),
+             (softplus_wrapping_the_graph, "ONE node"),
+             (softplus_with_exps_slope, "d softplus(v)/dv at v = 2"),
+             (softplus_with_a_sign_slip, "d softplus(v)/dv at v = 2"),
+             (softplus_without_children, "does not record v as its child"),
+             (softplus_with_a_constant_child, "one node whose only child is v"),
+             (relu_for_softplus, "should be ln(1 + e^2)")],
+    "04.2": [(sigmoid_of_the_package, "calls Value.sigmoid"),
+             (sigmoid_naive, "math.exp overflows"),
              (sigmoid_from_engine_operations, "gradient nan"),
              (sigmoid_with_the_tanh_slope, "d sigmoid(v)/dv at v = 0"),
              (sigmoid_returning_a_float, "should return a Value")],
@@ -63,7 +113,7 @@ WRONG = {
 
 # exercise id -> other correct answers (a different way to the same result must pass)
 ALSO_CORRECT = {
-    "04.1": [cube_from_products],
+    "04.1": [softplus_stable, softplus_with_the_value_from_the_graph],
     "04.2": [sigmoid_from_engine_operations_both_ways, sigmoid_through_tanh],
 }
 
