@@ -292,14 +292,16 @@ q2 = Exercise(
     hints=[
         "For each pair, the miss `pred - y` is a Value. Its size is the miss itself when "
         "`miss.data > 0`, and `-miss` otherwise: both are Values, so the graph is kept.",
-        "`abs(miss)` does the same in one call: `Value` has `__abs__`, with slope sign(miss). "
-        "(Or, with notebook 04's relu: `miss.relu() + (-miss).relu()`.)",
+        "With notebook 04's relu, in one line for either sign: `miss.relu() + (-miss).relu()` "
+        "(one of the two is 0). The package's `Value` also has `abs(miss)`, with slope "
+        "sign(miss).",
         "Add the sizes up with `sum(...)` and divide by `len(preds)`; return that Value.",
     ],
     solution='''
         def mae_loss(preds, targets):
             """The mean of |pred - target| over the examples, as a Value."""
-            sizes = [abs(pred - y) for pred, y in zip(preds, targets)]
+            misses = [pred - y for pred, y in zip(preds, targets)]
+            sizes = [m.relu() + (-m).relu() for m in misses]  # |m|: one of the two is 0
             return sum(sizes) / len(sizes)
     ''',
 )
