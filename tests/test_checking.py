@@ -450,26 +450,35 @@ def test_parameters_must_be_values():
 # ----------------------------------------------------------------------------------------------
 
 
-def test_a_call_to_the_package_is_caught_by_any_name_and_everything_is_put_back():
-    from course import losses
+def test_a_call_to_the_package_is_caught_however_it_is_reached():
+    import sys
+
+    from course import losses, optim
     from course.engine import Value
     from course.exercises.shortcuts import call_without_shortcuts
 
-    original = losses.log_softmax
-    shortcuts = {"course.losses.log_softmax": (losses, "log_softmax")}
-    namespace = {"renamed": losses.log_softmax, "losses": losses}
+    namespace = {"renamed": losses.log_softmax, "losses": losses, "optim": optim}
     exec("def by_attribute(z): return losses.log_softmax(z)\n"
          "def by_name(z): return renamed(z)\n"
+         "def by_method(z): return z[0].sigmoid()\n"
+         "def by_class(z): return optim.SGD(z, lr=0.1)\n"
          "def own(z): return [v - 1.0 for v in z]\n"
-         "def failing(z): renamed(z); raise ValueError('oops')\n", namespace)
+         "def failing(z): raise ValueError('oops')\n", namespace)
+    shortcuts = {"course.losses.log_softmax": losses.log_softmax, "Value.sigmoid": Value.sigmoid,
+                 "course.optim.SGD": optim.SGD}
     logits = [Value(1.0), Value(2.0)]
-    for name in ("by_attribute", "by_name"):
-        with pytest.raises(Incorrect, match="calls course.losses.log_softmax, the package's own"):
+    for name, reached in [("by_attribute", "course.losses.log_softmax"),
+                          ("by_name", "course.losses.log_softmax"),
+                          ("by_method", "Value.sigmoid"), ("by_class", "course.optim.SGD")]:
+        with pytest.raises(Incorrect, match=f"`{name}` calls the package's `{reached}`"):
             call_without_shortcuts(namespace[name], logits, shown=f"{name}(z)",
-                                   shortcuts=shortcuts, task="it")
+                                   shortcuts=shortcuts, task="Write it.")
+    with pytest.raises(Incorrect, match="`by_module` calls the package's `course.losses.softmax`"):
+        call_without_shortcuts(lambda z: losses.softmax(z), logits, shown="by_module(z)",
+                               shortcuts={"course.losses": losses}, task="Write it.")
     assert len(call_without_shortcuts(namespace["own"], logits, shown="own(z)",
-                                      shortcuts=shortcuts, task="it")) == 2
+                                      shortcuts=shortcuts, task="Write it.")) == 2
     with pytest.raises(Incorrect, match="raised ValueError"):
         call_without_shortcuts(namespace["failing"], logits, shown="failing(z)",
-                               shortcuts=shortcuts, task="it")
-    assert losses.log_softmax is original and namespace["renamed"] is original
+                               shortcuts=shortcuts, task="Write it.")
+    assert sys.getprofile() is None  # the watch ends with the call, whatever happened

@@ -201,7 +201,7 @@ def test_each_notebook_has_two_to_four_exercises(set_name):
 def test_a_playground_is_accepted_as_an_answer():
     from course.exercises import ex10
 
-    playground = Playground.from_state("dataset=xor; layers=8; lr=0.3")
+    playground = Playground.from_state("dataset=spiral; layers=16,16,16")
     assert ex10.q2.evaluate(playground).status == CORRECT
     assert "cannot be read" in ex10.q2.evaluate("layers=eight").message
 

@@ -183,8 +183,9 @@ def _run_without_deep_recursion(backward_with_stack: Callable, root: Node, shown
     try:
         call_without_shortcuts(
             backward_with_stack, root, shown="backward_with_stack(root)",
-            shortcuts={"Value.topological_order": (Value, "topological_order")},
-            task="the order, with a stack of (node, children_done) pairs,")
+            shortcuts={"Value.topological_order": Value.topological_order},
+            task="The exercise asks you to build the order yourself, with a stack of "
+                 "(node, children_done) pairs.")
     except StudentError as failure:
         advice = ""
         if isinstance(failure.error, RecursionError):

@@ -211,8 +211,9 @@ def _test_sigmoid(answer: object) -> str:
 def _call_sigmoid(sigmoid: Callable, v: Value, shown: str) -> object:
     try:
         return call_without_shortcuts(sigmoid, v, shown=shown,
-                                      shortcuts={"Value.sigmoid": (Value, "sigmoid")},
-                                      task="sigmoid from exp and arithmetic")
+                                      shortcuts={"Value.sigmoid": Value.sigmoid},
+                                      task="The exercise asks you to write sigmoid yourself, "
+                                           "from exp and arithmetic.")
     except StudentError as failure:
         if isinstance(failure.error, OverflowError):
             raise Incorrect(

@@ -9,7 +9,6 @@ backward() sends; for the update, hand-computed steps.
 
 from __future__ import annotations
 
-from course import optim
 from course.engine import Value
 from course.exercises.checking import (
     Case,
@@ -312,7 +311,8 @@ q2 = Exercise(
 # ----------------------------------------------------------------------------------------------
 
 WD_DATA = [1.0, -2.0, 0.5, 3.0]
-SGD_SHORTCUT = {"course.optim.SGD": (optim, "SGD")}  # SGD(..., weight_decay=...) is the answer
+SGD_SHORTCUT = {"course.optim.SGD": SGD}  # SGD(..., weight_decay=...) is the answer
+SGD_TASK = "The exercise asks you to write the update yourself: p.data -= ... for each parameter."
 WD_GRADS = [0.5, -1.0, 0.0, 2.0]
 WD_LR = 0.1
 WD_LAMBDA = 0.05
@@ -356,7 +356,7 @@ def _test_decay_step(answer: object) -> str:
     shown = (f"decay_step(params, lr={WD_LR}, lam={WD_LAMBDA}) with data {WD_DATA} and "
              f"grads {WD_GRADS}")
     call_without_shortcuts(answer, params, WD_LR, WD_LAMBDA, shown=shown,
-                           shortcuts=SGD_SHORTCUT, task="the update, p.data -= ...,")
+                           shortcuts=SGD_SHORTCUT, task=SGD_TASK)
     expected = _wd_step(WD_DATA, WD_GRADS, WD_LR, WD_LAMBDA)
     after = _numbers(params)
     if not _same(after, expected):
@@ -370,7 +370,7 @@ def _test_decay_step(answer: object) -> str:
         for p in params:
             p.grad = 0.0
         call_without_shortcuts(answer, params, 0.5, 0.1, shown=shown,
-                               shortcuts=SGD_SHORTCUT, task="the update, p.data -= ...,")
+                               shortcuts=SGD_SHORTCUT, task=SGD_TASK)
     expected = [d * 0.9 * 0.9 for d in WD_DATA]
     if not _same(_numbers(params), expected):
         raise Incorrect("With every gradient 0, each step should multiply every parameter by "

@@ -5,6 +5,11 @@ cross-entropy for several classes that stays finite for logits of +-1000.
 The two losses are checked the way the notebook checks its own: the value against an exact
 reference, the gradient backward() gives against a slope measured by nudging the score, and
 both at extreme scores where a formula taken straight from the definition overflows.
+
+Each exercise asks for something the package already has (``binary_cross_entropy``,
+``EarlyStopping``, ``cross_entropy``), so every call of the student's function is watched: an
+answer that calls into ``course.losses`` or ``course.training`` is incorrect, with a message
+that says the exercise is to write it.
 """
 
 from __future__ import annotations
@@ -13,19 +18,21 @@ import math
 import random
 from collections.abc import Callable
 
+import course.losses
+import course.training
 from course.engine import Value
 from course.exercises.checking import (
     Case,
     Exercise,
     Incorrect,
     backprop_gradients,
-    call_student,
     central_difference,
     expect_function,
     expect_value_node,
     fmt,
     is_close,
 )
+from course.exercises.shortcuts import call_without_shortcuts
 
 
 def _log1p_exp(x: float) -> float:
@@ -37,9 +44,32 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
+# The package's own versions of the three answers: any call into these modules is refused.
+_PACKAGE = {"course.losses": course.losses, "course.training": course.training}
+
+# For each answer: what the exercise asks for instead.
+_WRITE_IT_YOURSELF = {
+    "bce_from_score": (
+        "The exercise asks you to write this loss yourself: rewrite -[y ln p + (1 - y) ln(1 - p)] "
+        "in terms of the score, and build it from Value operations on `score`."),
+    "early_stopping_min_delta": (
+        "The exercise asks you to write the stopping rule yourself: one loop over the dev "
+        "losses, keeping the best loss, its epoch and the count of epochs without improvement."),
+    "cross_entropy_from_logits": (
+        "The exercise asks you to write this loss yourself, from Value operations on the "
+        "logits, without forming a probability that can round to 0."),
+}
+
+
+def _student(function: object, *args: object, shown: str) -> object:
+    """call_student, with any call into course.losses or course.training refused."""
+    task = _WRITE_IT_YOURSELF.get(shown.split("(")[0], "The exercise asks you to write it.")
+    return call_without_shortcuts(function, *args, shown=shown, shortcuts=_PACKAGE, task=task)
+
+
 def _result_of(function: object, args: list[object], shown: str) -> Value:
     """Call the student's loss on fresh Values and insist on getting a Value back."""
-    out = call_student(function, *args, shown=shown)
+    out = _student(function, *args, shown=shown)
     expect_value_node(out, shown)
     return out
 
@@ -116,7 +146,7 @@ def _test_bce(answer: object) -> str:
 
             def measure(_, z=z, y=y, shown=shown):
                 return central_difference(
-                    lambda t: call_student(answer, Value(t), y, shown=shown).data, z)
+                    lambda t: _student(answer, Value(t), y, shown=shown).data, z)
 
             _check_gradients(out, [score], [_sigmoid(z) - y], shown, measure)
     return (
@@ -132,12 +162,15 @@ q1 = Exercise(
     "bce_from_score",
     _test_bce,
     hints=[
-        "Section 3 shows that the loss is ln(1 + e^(-z)) + (1 - y)·z. For z >= 0, e^(-z) is at "
-        "most 1: that form is safe. Which part overflows when z is very negative?",
-        "For z < 0 take z out of the log: ln(1 + e^(-z)) = -z + ln(1 + e^z). Then the loss is "
-        "ln(1 + e^z) - y·z, and e^z is at most 1.",
-        "Choose the form by the sign of the number, `score.data`, and build the chosen one from "
-        "Value operations on `score` (`.exp()`, `.log()`, `*`, `+`), so that backward() works.",
+        "Write p and 1 - p with e^(-z): p = 1 / (1 + e^(-z)), and 1 - p = e^(-z) / (1 + e^(-z)) "
+        "= 1 / (1 + e^z). So -ln p = ln(1 + e^(-z)) and -ln(1 - p) = ln(1 + e^z): no 1 - p is "
+        "left to round to 0. Which of the two overflows, and for which scores?",
+        "ln(1 + e^x) overflows once x is large (e^x is inf beyond about 709). Take x out of the "
+        "log: ln(1 + e^x) = x + ln(1 + e^(-x)). So the loss is ln(1 + e^(-z)) + (1 - y)·z, "
+        "where exp sees -z, and also ln(1 + e^z) - y·z, where exp sees z.",
+        "Choose the form by the sign of the number, `score.data`, so that exp() only sees a "
+        "number <= 0, and build the chosen one from Value operations on `score` (`.exp()`, "
+        "`.log()`, `*`, `+`), so that backward() works.",
     ],
     solution='''
         def bce_from_score(score, label):
@@ -291,7 +324,7 @@ def _test_early_stopping(answer: object) -> str:
     for losses, patience, min_delta in cases:
         shown = (f"early_stopping_min_delta({_shown_losses(losses)}, patience={patience}, "
                  f"min_delta={min_delta:g})")
-        got = _as_epochs(call_student(answer, list(losses), patience, min_delta, shown=shown),
+        got = _as_epochs(_student(answer, list(losses), patience, min_delta, shown=shown),
                          shown)
         want = _expected_stop(losses, patience, min_delta)
         if got != want:
@@ -389,7 +422,7 @@ def _test_cross_entropy(answer: object) -> str:
         def measure(k, numbers_in=numbers_in, label=label, shown=shown):
             def loss_at(t: float) -> float:
                 moved = [Value(t if j == k else z) for j, z in enumerate(numbers_in)]
-                return call_student(answer, moved, label, shown=shown).data
+                return _student(answer, moved, label, shown=shown).data
             return central_difference(loss_at, numbers_in[k])
 
         _check_gradients(out, logits, wanted, shown, measure)

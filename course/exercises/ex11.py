@@ -225,15 +225,16 @@ def _shown_call(numbers_: list[float]) -> str:
 
 
 # the package's versions of 11.2's answer: log_softmax itself, and cross_entropy, one class each
-LOG_SOFTMAX_SHORTCUTS = {"course.losses.log_softmax": (losses, "log_softmax"),
-                         "course.losses.cross_entropy": (losses, "cross_entropy")}
+LOG_SOFTMAX_SHORTCUTS = {"course.losses.log_softmax": losses.log_softmax,
+                         "course.losses.cross_entropy": losses.cross_entropy}
 
 
 def _student_log_probs(answer: object, numbers_: list[float], shown: str) -> tuple[list, list]:
     """The logit Values made for one call, and the Values the student's function returned."""
     logits = [Value(z) for z in numbers_]
     out = call_without_shortcuts(answer, logits, shown=shown, shortcuts=LOG_SOFTMAX_SHORTCUTS,
-                                 task="the log-sum-exp form")
+                                 task="The exercise asks you to write the log-sum-exp form "
+                                      "yourself, from Value operations on the logits.")
     if isinstance(out, (str, bytes)) or not hasattr(out, "__len__") or len(out) != len(logits):
         raise Incorrect(f"log_softmax should return a list of {len(logits)} Values, one "
                         f"log-probability per logit.",

@@ -97,7 +97,7 @@ def backward_with_the_package_order(root):
 
 WRONG = {
     "03.1": [(12.0, "12 is ∂c/∂b")],
-    "03.2": [(backward_with_the_package_order, "calls Value.topological_order"),
+    "03.2": [(backward_with_the_package_order, "calls the package's `Value.topological_order`"),
              (backward_naive, "a.grad = 4 (measured by nudging a)"),
              (backward_recursive, "build the order with a stack"),
              (backward_in_visiting_order, "w = u * v"),

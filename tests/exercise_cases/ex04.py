@@ -104,7 +104,7 @@ WRONG = {
              (softplus_without_children, "does not record v as its child"),
              (softplus_with_a_constant_child, "one node whose only child is v"),
              (relu_for_softplus, "should be ln(1 + e^2)")],
-    "04.2": [(sigmoid_of_the_package, "calls Value.sigmoid"),
+    "04.2": [(sigmoid_of_the_package, "calls the package's `Value.sigmoid`"),
              (sigmoid_naive, "math.exp overflows"),
              (sigmoid_from_engine_operations, "gradient nan"),
              (sigmoid_with_the_tanh_slope, "d sigmoid(v)/dv at v = 0"),

@@ -158,7 +158,7 @@ WRONG = {
              (mae_from_data, "does not reach the predictions"),
              (mae_detached, "does not reach the predictions"),
              (mae_float, "should return a Value")],
-    "07.3": [(step_with_the_package, "calls course.optim.SGD"),
+    "07.3": [(step_with_the_package, "calls the package's `course.optim.SGD`"),
              (plain_step, "weight decay is missing"),
              (half_decay, "slope of λ · p² is 2 · λ · p"),
              (decay_without_lr, "not multiplied by the learning rate"),

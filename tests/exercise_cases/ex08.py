@@ -2,7 +2,10 @@
 
 import math
 
+from course import losses as package_losses
 from course.engine import Value
+from course.losses import binary_cross_entropy, cross_entropy, log_softmax
+from course.training import EarlyStopping
 
 # ----------------------------------------------------------------------------------------------
 # 08.1 binary cross-entropy from a score
@@ -28,6 +31,28 @@ def bce_detached(score, label):
 def bce_labels_swapped(score, label):
     """The stable form with y and 1 - y swapped."""
     return bce_softplus(score, 1 - label)
+
+
+def bce_from_the_package(score, label):
+    """The package's loss for a batch of one: right, but not the learner's own."""
+    return binary_cross_entropy([score], [label])
+
+
+def bce_through_the_module(score, label):
+    """The same shortcut, reached through the module and only for large scores."""
+    if abs(score.data) < 30:
+        return bce_softplus(score, label)
+    return package_losses.binary_cross_entropy([score], [label])
+
+
+def bce_by_label(score, label):
+    """Another right answer: -ln p or -ln(1 - p) by the label, each softplus written safely."""
+    def softplus(x):  # ln(1 + e^x), with exp only ever seeing a number <= 0
+        if x.data > 0:
+            return x + (1 + (-x).exp()).log()
+        return (1 + x.exp()).log()
+
+    return softplus(-score) if label == 1 else softplus(score)
 
 
 def bce_softplus(score, label):
@@ -84,6 +109,43 @@ def against_previous(dev_losses, patience, min_delta):
     return best_epoch, None
 
 
+def wrapping_the_package(dev_losses, patience, min_delta):
+    """The package's EarlyStopping run over the list: right, but not the learner's own."""
+    stopper, best_epoch = EarlyStopping(patience, min_delta), None
+    for epoch, loss in enumerate(dev_losses):
+        before = stopper.best_loss
+        stop = stopper.update(loss, [])
+        if stopper.best_loss != before:
+            best_epoch = epoch
+        if stop:
+            return best_epoch, epoch
+    return best_epoch, None
+
+
+class OwnStopper:
+    """The learner's own stopping object, in the spirit of the package's."""
+
+    def __init__(self, patience, min_delta):
+        self.patience, self.min_delta = patience, min_delta
+        self.best_loss, self.best_epoch, self.waited = math.inf, None, 0
+
+    def update(self, epoch, loss):
+        if loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
+        else:
+            self.waited += 1
+        return self.waited >= self.patience
+
+
+def with_an_own_stopper(dev_losses, patience, min_delta):
+    """Another right answer: a stopping object of the learner's own, updated once per epoch."""
+    stopper = OwnStopper(patience, min_delta)
+    for epoch, loss in enumerate(dev_losses):
+        if stopper.update(epoch, loss):
+            return stopper.best_epoch, epoch
+    return stopper.best_epoch, None
+
+
 def epochs_since_best(dev_losses, patience, min_delta):
     """Another right answer: the drop itself compared with min_delta, and epochs counted since
     the best one, as section 5's loop does."""
@@ -121,6 +183,24 @@ def ce_probability(logits, label):
     return exps[label] / sum(exps)
 
 
+def ce_from_the_package(logits, label):
+    """The package's cross_entropy for one example: right, but not the learner's own."""
+    return cross_entropy(logits, label)
+
+
+def ce_from_package_log_softmax(logits, label):
+    """The package's log_softmax, negated: right, but not the learner's own."""
+    return -log_softmax(logits)[label]
+
+
+def ce_log_softmax_of_the_label(logits, label):
+    """Another right answer: ln p_label = (z_label - m) - ln(sum of e^(z - m)), negated."""
+    largest = max(z.data for z in logits)
+    shifted = [z - largest for z in logits]
+    log_sum = sum(s.exp() for s in shifted).log()
+    return log_sum - shifted[label]
+
+
 def ce_shift_by_a_value(logits, label):
     """Another right answer: shift by the largest logit as a Value (its gradients cancel)."""
     largest = max(logits, key=lambda z: z.data)
@@ -135,7 +215,9 @@ WRONG = {
     "08.1": [(bce_from_the_definition, "rounds to exactly 1"),
              (bce_as_a_number, "should return a Value"),
              (bce_detached, "differs from the slope measured by nudging"),
-             (bce_labels_swapped, "wrong value")],
+             (bce_labels_swapped, "wrong value"),
+             (bce_from_the_package, "asks you to write this loss yourself"),
+             (bce_through_the_module, "calls the package's `course.losses.binary_cross_entropy`")],
     "08.2": [(stopping(beats, look_at_all=True), "*before* training"),
              (stopping(lambda loss, best, d: loss < best), "was left out: a loss counts"),
              (stopping(lambda loss, best, d: loss <= best - d), "exactly min_delta"),
@@ -146,17 +228,20 @@ WRONG = {
              (stopping(beats, any_drop_resets=True), "does not reset the count"),
              (against_previous, "not with the previous epoch's"),
              (lambda dev_losses, patience, min_delta: dev_losses.index(min(dev_losses)),
-              "Return two things")],
+              "Return two things"),
+             (wrapping_the_package, "asks you to write the stopping rule yourself")],
     "08.3": [(ce_unshifted, "overflowed"),
              (ce_log_of_stable_softmax, "rounded to 0, and ln 0"),
-             (ce_probability, "wrong value")],
+             (ce_probability, "wrong value"),
+             (ce_from_the_package, "calls the package's `course.losses.cross_entropy`"),
+             (ce_from_package_log_softmax, "asks you to write this loss yourself")],
 }
 
 # exercise id -> other correct answers (a different way to the same result must pass)
 ALSO_CORRECT = {
-    "08.1": [bce_softplus],
-    "08.2": [epochs_since_best],
-    "08.3": [ce_shift_by_a_value],
+    "08.1": [bce_softplus, bce_by_label],
+    "08.2": [epochs_since_best, with_an_own_stopper],
+    "08.3": [ce_shift_by_a_value, ce_log_softmax_of_the_label],
 }
 
 # what the solutions use from their notebook, besides math and Value: nothing
