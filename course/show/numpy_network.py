@@ -1,9 +1,10 @@
-"""The playground's network in NumPy, for drawing only.
+"""The playground's network in NumPy, for drawing and measuring only.
 
 The shading of the decision boundary needs the network's output at 1,600 grid points several
-times a second. The scalar engine computes one point at a time; here the weights are copied
-into NumPy arrays (:func:`network_as_arrays`) and the whole grid is evaluated in one go, as
-matrix products (:func:`numpy_scores`). Training never uses this: it runs on the engine.
+times a second, and the loss curves its output at every data point after each epoch. The
+scalar engine computes one point at a time; here the weights are copied into NumPy arrays
+(:func:`network_as_arrays`) and all the points are evaluated in one go, as matrix products
+(:func:`numpy_scores`). Training never uses this: it runs on the engine.
 """
 
 from __future__ import annotations

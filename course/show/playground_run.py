@@ -1,9 +1,10 @@
 """One playground run: the data, the network and its training so far, with no widgets.
 
 ``train_epoch()``, ``measure()`` and ``figure()`` are all a notebook or a test needs; the
-widget in ``course/show/playground.py`` drives the same object from its buttons. Every number
-is computed by the scalar engine, through ``course.nn.MLP`` and ``course.training.fit``; only
-the shading of the picture takes the NumPy shortcut of ``course/show/numpy_network.py``.
+widget in ``course/show/playground.py`` drives the same object from its buttons. Training runs
+on the scalar engine, through ``course.nn.MLP`` and ``course.training.fit``. What is only
+measured or drawn (the scores behind the loss curves, the shading of the picture) takes the
+NumPy shortcut of ``course/show/numpy_network.py``: the same numbers, without building a graph.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from course.data import train_dev_test_split
+from course.engine import Value
 from course.nn import MLP
 from course.optim import SGD
 from course.show.boundary import plot_decision_boundary
@@ -105,10 +107,14 @@ class PlaygroundRun:
     # --- measuring -------------------------------------------------------------------------
 
     def loss_on(self, X: np.ndarray, y: np.ndarray) -> float:
-        """The data loss (no L2 penalty) on a whole set, computed by the scalar engine."""
-        outputs = self.model.forward_batch(X.tolist())
+        """The data loss (no L2 penalty) on a whole set, for the curves.
+
+        The scores come from NumPy, all points at once (the engine's numbers, and no graph to
+        build), and the loss from the same function training uses.
+        """
+        scores = numpy_scores(network_as_arrays(self.model), X)
         loss_fn, to_targets = loss_and_targets(self.settings.loss)
-        return loss_fn(outputs, to_targets(y)).data
+        return loss_fn([Value(float(s)) for s in scores], to_targets(y)).data
 
     def measure(self) -> tuple[float, float]:
         """Train and test loss now; the first measurement in each epoch joins the curves."""
