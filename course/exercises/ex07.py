@@ -292,8 +292,7 @@ q2 = Exercise(
         "For each pair, the miss `pred - y` is a Value. Its size is the miss itself when "
         "`miss.data > 0`, and `-miss` otherwise: both are Values, so the graph is kept.",
         "With notebook 04's relu, in one line for either sign: `miss.relu() + (-miss).relu()` "
-        "(one of the two is 0). The package's `Value` also has `abs(miss)`, with slope "
-        "sign(miss).",
+        "(one of the two is 0).",
         "Add the sizes up with `sum(...)` and divide by `len(preds)`; return that Value.",
     ],
     solution='''

@@ -119,7 +119,7 @@ def _check_gradients(out: Value, inputs: list[Value], formula: list[float], show
 # 08.1 Binary cross-entropy from a score, for every score
 # ----------------------------------------------------------------------------------------------
 
-BCE_SCORES = [-500.0, -50.0, -7.5, -1.3, 0.0, 0.4, 2.0, 9.0, 50.0, 500.0]
+BCE_SCORES = [-1000.0, -500.0, -50.0, -7.5, -1.3, 0.0, 0.4, 2.0, 9.0, 50.0, 500.0, 1000.0]
 
 
 def _bce_reference(z: float, y: int) -> float:
@@ -136,10 +136,12 @@ def _test_bce(answer: object) -> str:
             out = _result_of(answer, [score, y], shown)
             _expect_value(
                 out, _bce_reference(z, y), shown,
-                overflow=f"The loss is {out.data} for a score of {z:g}: p = sigmoid({z:g}) "
-                f"rounds to exactly {'1' if z > 0 else '0'}, and the log of "
-                f"{'1 - p' if z > 0 else 'p'} = 0 is -inf. Rewrite the loss so that exp() only "
-                f"ever sees a number <= 0, and take no log of a number that can be 0.",
+                overflow=f"The loss is {out.data} for a score of {z:g}. Two things give that: "
+                f"an exp() of a large positive number (e^{abs(z):g} is inf in a float), or the "
+                f"log of a probability that rounds to 0 (p = sigmoid({z:g}) rounds to exactly "
+                f"{'1' if z > 0 else '0'}, so {'1 - p' if z > 0 else 'p'} is 0). Rewrite the "
+                f"loss so that exp() only ever sees a number <= 0, and take no log of a number "
+                f"that can be 0.",
                 wrong="The loss has the wrong value: with p = sigmoid(score) it is "
                 "-[y ln p + (1 - y) ln(1 - p)], about ln 2 = 0.693 at score 0.",
             )
@@ -150,7 +152,7 @@ def _test_bce(answer: object) -> str:
 
             _check_gradients(out, [score], [_sigmoid(z) - y], shown, measure)
     return (
-        f"Right: on {len(BCE_SCORES)} scores from -500 to 500, with both labels, the value is "
+        f"Right: on {len(BCE_SCORES)} scores from -1000 to 1000, with both labels, the value is "
         f"exact and backward() gives d loss/d score = sigmoid(score) - label, also where the "
         f"formula from the definition gives inf."
     )
@@ -448,7 +450,7 @@ q3 = Exercise(
     ],
     solution='''
         def cross_entropy_from_logits(logits, label):
-            """-ln softmax(logits)[label], as ln(sum of e^(z - m)) + m - z_label."""
+            """-ln softmax(logits)[label], finite for logits up to +-1000."""
             largest = max(z.data for z in logits)  # a plain number: shifting changes nothing
             log_sum_exp = sum((z - largest).exp() for z in logits).log() + largest
             return log_sum_exp - logits[label]

@@ -211,8 +211,20 @@ def ce_shift_by_a_value(logits, label):
 
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
+def bce_one_form(score, label):
+    """One form for every score: exp(-z) overflows for z far below 0."""
+    return (1 + (-score).exp()).log() + (1 - label) * score
+
+
+def bce_from_log_sigmoids(score, label):
+    """The logs of two sigmoids: the package's sigmoid never overflows, but its log can be -inf."""
+    return -(label * score.sigmoid().log() + (1 - label) * (-score).sigmoid().log())
+
+
 WRONG = {
-    "08.1": [(bce_from_the_definition, "rounds to exactly 1"),
+    "08.1": [(bce_one_form, "for a score of -1000"),
+             (bce_from_log_sigmoids, "for a score of -1000"),
+             (bce_from_the_definition, "rounds to exactly 0"),
              (bce_as_a_number, "should return a Value"),
              (bce_detached, "differs from the slope measured by nudging"),
              (bce_labels_swapped, "wrong value"),

@@ -147,6 +147,13 @@ def cosine_with_numpy(lr0, total_steps, lr_min):
 
 
 # exercise id -> [(a wrong answer, a piece of text its verdict must contain), ...]
+def cosine_of_the_package(lr0, total_steps, lr_min):
+    """Right numbers, but course.optim's own cosine schedule."""
+    from course import optim
+
+    return optim.cosine(lr0, total_steps, lr_min)
+
+
 WRONG = {
     "09.1": [
         (1.0, "not a learning rate read off"),
@@ -167,6 +174,7 @@ WRONG = {
         (MLP(2, [4, 1], activation="relu", seed=0), "this is a network"),
     ],
     "09.3": [
+        (cosine_of_the_package, "calls the package's `course.optim.cosine`"),
         (cosine_not_clamped, "stays at lr_min"),
         (cosine_without_lr_min, "Check the formula"),
         (linear_instead, "Check the formula"),
