@@ -55,7 +55,7 @@ __all__ = [
     "NOT_DEFINED", "SOLUTION_STYLE", "STYLES", "Case", "CheckInterrupted", "Exercise",
     "Incorrect", "Note", "StudentError", "TimeLimitExceeded", "Verdict", "backprop_gradients",
     "call_student", "central_difference", "expect_function", "expect_losses", "expect_number",
-    "expect_numbers", "expect_value_node", "fmt", "highlighted_code",
+    "expect_numbers", "expect_value_node", "fmt", "graph_order", "highlighted_code",
     "is_close", "show", "time_limit", "type_name",
 ]
 
@@ -417,6 +417,24 @@ def central_difference(f: Callable[[float], float], x: float, h: float = H) -> f
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
+def graph_order(output: object, leave_out: Sequence[object] = ()) -> list:
+    """Every node ``output`` depends on, each after its children, without recursion.
+
+    It reads only ``children``, so it works for any Value-like node. The nodes in ``leave_out``,
+    and whatever lies only below them, are not visited.
+    """
+    order, seen, stack = [], {id(node) for node in leave_out}, [(output, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in getattr(node, "children", ()))
+    return order
+
+
 def backprop_gradients(output: object) -> dict[int, float]:
     """d(output)/d(node) for every node of a graph, keyed by ``id(node)``.
 
@@ -424,15 +442,7 @@ def backprop_gradients(output: object) -> dict[int, float]:
     ``course.engine.Value``, for the notebook's own Value class and for a mixture of both,
     and never touches the nodes' own ``grad``.
     """
-    order, seen, stack = [], set(), [(output, False)]
-    while stack:  # a topological order, children before their parents, without recursion
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in node.children)
+    order = graph_order(output)
     grads = {id(node): 0.0 for node in order}
     grads[id(output)] = 1.0
     for node in reversed(order):

@@ -20,6 +20,7 @@ from course.exercises.checking import (
     expect_function,
     expect_value_node,
     fmt,
+    graph_order,
     is_close,
 )
 from course.exercises.shortcuts import call_without_shortcuts
@@ -78,15 +79,7 @@ def _softplus(x: float) -> float:
 
 def _operations_between(out: object, v: Value) -> list[str]:
     """The names of the operations in out's graph above v, from v outwards, each once."""
-    order, seen, stack = [], {id(v)}, [(out, False)]
-    while stack:  # children before their parents, as in backprop_gradients
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in getattr(node, "children", ()))
+    order = graph_order(out, leave_out=[v])
     names = [getattr(node, "op", "") or "?" for node in order if getattr(node, "children", ())]
     return list(dict.fromkeys(names))
 
