@@ -121,6 +121,9 @@ class Tensor:
             data = data if type(data) is np.ndarray else np.asarray(data, dtype=np.float64)
         else:  # a leaf: a copy, so updating it never changes the caller's array
             data = _as_array(data)
+        if requires_grad is not True and requires_grad is not False:
+            raise TypeError(f"requires_grad is True or False, got {requires_grad!r}: "
+                            f"Tensor(X, requires_grad=False) for data that needs no gradient.")
         if len(children) != len(backward_fns):
             raise ValueError(f"give one backward function per child: got {len(children)} "
                              f"children and {len(backward_fns)} backward_fns.")

@@ -211,6 +211,11 @@ def test_data_and_constants_get_no_gradient_and_no_backward_call():
     assert constant.requires_grad is False and constant.grad is None
 
 
+def test_requires_grad_is_true_or_false():
+    with pytest.raises(TypeError, match=r"requires_grad is True or False, got 'no'"):
+        Tensor([1.0], requires_grad="no")
+
+
 def test_two_leaves_never_share_one_gradient_array():
     a, b = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
     (a + b).sum().backward()  # both get the same upstream gradient

@@ -99,7 +99,7 @@ WRONG = {
              (mean_not_spread_back, "returned a gradient of shape"),
              (mean_spread_along_axis_0, "raised"),
              (mean_built_from_sum, "only child is t"),
-             (mean_of_the_package, "the package's own mean"),
+             (mean_of_the_package, "calls the package's `Tensor.mean`"),
              (mean_as_numbers, "should return a Tensor"),
              (mean_with_keepdims, "should have shape")],
     "12.2": [(broken_layer, "Wrong numbers"),
